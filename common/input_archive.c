@@ -1,0 +1,181 @@
+/*
+ * Archive members as streams through libarchive, never extracted.
+ * libarchive has no limits of its own, so the member count, the
+ * expanded size and the expansion ratio are capped here (the per-byte
+ * checks are in input_item.c).
+ */
+#include "config.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ftype.h"
+#include "input_priv.h"
+#include "rec.h"
+
+static struct archive *
+archive_reader(const char *mime)
+{
+	struct archive *a = archive_read_new();
+
+	if (a == NULL)
+		return NULL;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_rar(a);
+	archive_read_support_format_rar5(a);
+	archive_read_support_format_iso9660(a);
+	/* A lone compressed stream (x.txt.gz) is one member. */
+	if (ftype_is_compressed(mime))
+		archive_read_support_format_raw(a);
+	return a;
+}
+
+/* A member name that would leave a directory if someone extracted it. */
+static bool
+unsafe_member_name(const char *name)
+{
+	const char *p = name;
+
+	if (name[0] == '/' || name[0] == '\\' || name[0] == '~' ||
+	    (name[0] != '\0' && name[1] == ':'))
+		return true;
+	while ((p = strstr(p, "..")) != NULL) {
+		if ((p == name || p[-1] == '/' || p[-1] == '\\') &&
+		    (p[2] == '\0' || p[2] == '/' || p[2] == '\\'))
+			return true;
+		p += 2;
+	}
+	return false;
+}
+
+/* The raw format names its only member "data": name it after the file. */
+static char *
+member_name(struct archive *a, struct archive_entry *e, const char *path)
+{
+	const char *name = archive_entry_pathname_utf8(e);
+	char	*copy, *base, *dot;
+
+	if (name == NULL)
+		name = archive_entry_pathname(e);
+	if (archive_format(a) != ARCHIVE_FORMAT_RAW)
+		return strdup(name != NULL ? name : "");
+	if ((copy = strdup(path)) == NULL)
+		return NULL;
+	base = strdup(basename(copy));
+	free(copy);
+	if (base != NULL && (dot = strrchr(base, '.')) != NULL && dot != base)
+		*dot = '\0';
+	return base;
+}
+
+static bool
+member_wanted(struct member_set *want, const char *name)
+{
+	size_t	 i;
+
+	if (want == NULL)
+		return true;
+	for (i = 0; i < want->n; i++)
+		if (strcmp(want->names[i], name) == 0) {
+			want->seen[i] = true;
+			return true;
+		}
+	return false;
+}
+
+static void
+report_missing(struct input_walk *w, const char *path, struct member_set *want)
+{
+	size_t	 i;
+
+	for (i = 0; want != NULL && i < want->n; i++)
+		if (!want->seen[i])
+			rec_error(w->ro, path, want->names[i],
+			    "no member '%s' in '%s'", want->names[i], path);
+}
+
+/* Returns 1 to go on to the next header, 0 to stop reading this archive. */
+static int
+one_member(struct input_walk *w, const char *path, struct archive *a,
+    struct archive_entry *e, struct input_archive_state *as,
+    struct member_set *want)
+{
+	struct input_item it;
+	char	*name;
+	int	 rc;
+
+	if (archive_entry_filetype(e) != AE_IFREG)
+		return 1;
+	if ((name = member_name(a, e, path)) == NULL)
+		return 0;
+	if (unsafe_member_name(name)) {
+		rec_error(w->ro, path, name, "'%s' member '%s' has an unsafe "
+		    "path: skipped", path, name);
+		free(name);
+		return 1;
+	}
+	if (!member_wanted(want, name)) {
+		free(name);
+		return 1;
+	}
+	if (archive_entry_is_encrypted(e)) {
+		rec_error(w->ro, path, name, "'%s' member '%s' is encrypted",
+		    path, name);
+		free(name);
+		return 1;
+	}
+	item_begin(&it, w->opts, path, name, -1, a, as,
+	    archive_entry_size_is_set(e) ? archive_entry_size(e) : -1);
+	rc = item_run(w, &it);
+	free(name);
+	return (rc == 0 && !as->refused) ? 1 : 0;
+}
+
+int
+walk_archive(struct input_walk *w, const char *path, int fd, uint64_t size,
+    const char *mime, struct member_set *want)
+{
+	struct input_archive_state as = { 0, 0, size, false };
+	struct archive_entry *e;
+	struct archive *a;
+	int	 r;
+
+	if ((a = archive_reader(mime)) == NULL ||
+	    archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+		rec_error(w->ro, path, NULL, "cannot open archive '%s': %s", path,
+		    a ? archive_error_string(a) : "out of memory");
+		archive_read_free(a);
+		return 0;
+	}
+	for (;;) {
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r == ARCHIVE_RETRY)
+			continue;
+		if (r < ARCHIVE_WARN) {
+			rec_error(w->ro, path, NULL, "cannot read archive '%s': %s",
+			    path, archive_error_string(a));
+			break;
+		}
+		if (++as.members > w->opts->lim.max_members) {
+			rec_error(w->ro, path, NULL, "archive '%s' refused: more "
+			    "than %llu members", path,
+			    (unsigned long long)w->opts->lim.max_members);
+			break;
+		}
+		if (one_member(w, path, a, e, &as, want) == 0)
+			break;
+	}
+	report_missing(w, path, want);
+	archive_read_free(a);
+	return w->stopped ? -1 : 0;
+}

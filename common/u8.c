@@ -1,0 +1,311 @@
+/*
+ * UTF-8 handling.  Chat exports and letters arrive as UTF-8 (with or
+ * without a BOM), UTF-16LE from Windows tools, or GB18030 from older
+ * Chinese software; everything inside forgekit is valid UTF-8.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "u8.h"
+
+#define REPLACEMENT	0xFFFD
+
+static const char *const enc_names[] = {
+	"UTF-8", "UTF-8 with BOM", "UTF-16LE", "UTF-16BE", "GB18030"
+};
+
+const char *
+u8_enc_name(enum u8_enc enc)
+{
+	return enc_names[enc];
+}
+
+size_t
+u8_seqlen(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (len >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if (len < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && s[1] < 0xA0)
+			return 0;		/* overlong */
+		if (c == 0xED && s[1] >= 0xA0)
+			return 0;		/* surrogate */
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if (len < 4 || (s[1] & 0xC0) != 0x80 ||
+		    (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xF0 && s[1] < 0x90)
+			return 0;		/* overlong */
+		if (c == 0xF4 && s[1] >= 0x90)
+			return 0;		/* past U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+bool
+u8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 i = 0, n;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = u8_seqlen(p + i, len - i)) == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+int32_t
+u8_next(const char *s, size_t len, size_t *i)
+{
+	const unsigned char *p = (const unsigned char *)s + *i;
+	size_t	 n = u8_seqlen(p, len - *i);
+	int32_t	 cp;
+
+	switch (n) {
+	case 1:
+		cp = p[0];
+		break;
+	case 2:
+		cp = (p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+		break;
+	case 3:
+		cp = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+		break;
+	case 4:
+		cp = (p[0] & 0x07) << 18 | (p[1] & 0x3F) << 12 |
+		    (p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+		break;
+	default:
+		*i += 1;
+		return REPLACEMENT;
+	}
+	*i += n;
+	return cp;
+}
+
+size_t
+u8_put(char *buf, int32_t cp)
+{
+	unsigned char *b = (unsigned char *)buf;
+
+	if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = REPLACEMENT;
+	if (cp < 0x80) {
+		b[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		b[0] = (unsigned char)(0xC0 | cp >> 6);
+		b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		b[0] = (unsigned char)(0xE0 | cp >> 12);
+		b[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	b[0] = (unsigned char)(0xF0 | cp >> 18);
+	b[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	b[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+char *
+u8_repair(const char *s, size_t len, size_t *outlen, bool *lossy)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char	*out, *o;
+	size_t	 i = 0, n;
+
+	/* Each invalid byte becomes 3 bytes of U+FFFD at most. */
+	if (len > (SIZE_MAX - 1) / 3 || (out = malloc(3 * len + 1)) == NULL)
+		return NULL;
+	o = out;
+	while (i < len) {
+		if ((n = u8_seqlen(p + i, len - i)) == 0) {
+			o += u8_put(o, REPLACEMENT);
+			i++;
+			if (lossy != NULL)
+				*lossy = true;
+			continue;
+		}
+		memcpy(o, p + i, n);
+		o += n;
+		i += n;
+	}
+	*o = '\0';
+	if (outlen != NULL)
+		*outlen = (size_t)(o - out);
+	return out;
+}
+
+/* UTF-16 text in CJK or Latin has NUL in one byte of many code units. */
+static enum u8_enc
+utf16_guess(const unsigned char *p, size_t len)
+{
+	size_t	 i, zero_even = 0, zero_odd = 0, pairs = len / 2;
+
+	if (pairs < 2)
+		return U8_UTF8;
+	for (i = 0; i + 1 < len; i += 2) {
+		zero_even += p[i] == 0;
+		zero_odd += p[i + 1] == 0;
+	}
+	if (zero_odd * 10 >= pairs * 3 && zero_even * 20 < pairs)
+		return U8_UTF16LE;
+	if (zero_even * 10 >= pairs * 3 && zero_odd * 20 < pairs)
+		return U8_UTF16BE;
+	return U8_UTF8;
+}
+
+/* Invalid bytes, not counting a sequence cut off by the end of the buffer. */
+static size_t
+u8_invalid_bytes(const unsigned char *p, size_t len)
+{
+	size_t	 i = 0, n, bad = 0;
+
+	while (i < len) {
+		if ((n = u8_seqlen(p + i, len - i)) == 0) {
+			if (len - i < 4 && p[i] >= 0xC2)
+				break;
+			bad++;
+			n = 1;
+		}
+		i += n;
+	}
+	return bad;
+}
+
+enum u8_enc
+u8_detect(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	enum u8_enc guess;
+
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return U8_UTF8_BOM;
+	if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+		return U8_UTF16LE;
+	if (len >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+		return U8_UTF16BE;
+	if ((guess = utf16_guess(p, len < 4096 ? len : 4096)) != U8_UTF8)
+		return guess;
+	/* A stray bad byte in UTF-8 is damage; many of them is another encoding. */
+	if (u8_invalid_bytes(p, len) * 200 > len || u8_invalid_bytes(p, len) > 64)
+		return U8_GB18030;
+	return U8_UTF8;
+}
+
+static char *
+iconv_to_utf8(const char *from, const char *in, size_t len, size_t *outlen,
+    bool *lossy)
+{
+	iconv_t	 cd;
+	char	*out, *o, *ip = (char *)in;
+	size_t	 cap, il = len, ol;
+
+	if ((cd = iconv_open("UTF-8", from)) == (iconv_t)-1)
+		return NULL;
+	cap = len * 2 + 16;	/* GB18030 and UTF-16 grow by 3/2 at most */
+	if ((out = malloc(cap + 1)) == NULL) {
+		iconv_close(cd);
+		return NULL;
+	}
+	o = out;
+	ol = cap;
+	while (il > 0) {
+		if (iconv(cd, &ip, &il, &o, &ol) != (size_t)-1)
+			break;
+		if (errno == E2BIG)
+			break;		/* cannot happen with cap; stop safely */
+		/* EILSEQ or EINVAL: replace one unit and go on. */
+		if (ol < 3)
+			break;
+		o += u8_put(o, REPLACEMENT);
+		ol -= 3;
+		ip++;
+		il--;
+		*lossy = true;
+	}
+	iconv_close(cd);
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return out;
+}
+
+char *
+u8_decode(const void *buf, size_t len, size_t *outlen, enum u8_enc *encp,
+    bool *lossy)
+{
+	const char *s = buf;
+	enum u8_enc enc = u8_detect(buf, len);
+	char	*r;
+	bool	 dummy = false;
+
+	if (lossy == NULL)
+		lossy = &dummy;
+	if (encp != NULL)
+		*encp = enc;
+	switch (enc) {
+	case U8_UTF8_BOM:
+		return u8_repair(s + 3, len - 3, outlen, lossy);
+	case U8_UTF16LE:
+	case U8_UTF16BE:
+		if (len >= 2 && ((unsigned char)s[0] == 0xFF ||
+		    (unsigned char)s[0] == 0xFE)) {
+			s += 2;
+			len -= 2;
+		}
+		return iconv_to_utf8(enc == U8_UTF16LE ? "UTF-16LE" :
+		    "UTF-16BE", s, len, outlen, lossy);
+	case U8_GB18030:
+		if ((r = iconv_to_utf8("GB18030", s, len, outlen, lossy)) != NULL)
+			return r;
+		/* FALLTHROUGH */
+	default:
+		return u8_repair(s, len, outlen, lossy);
+	}
+}
+
+char *
+u8_fold(const char *s, size_t len, size_t *outlen)
+{
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t n;
+	char	*valid;
+	size_t	 vlen;
+
+	if ((valid = u8_repair(s, len, &vlen, NULL)) == NULL)
+		return NULL;
+	n = utf8proc_map((const utf8proc_uint8_t *)valid, (utf8proc_ssize_t)vlen,
+	    &out, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+	    UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+	free(valid);
+	if (n < 0)
+		return NULL;
+	if (outlen != NULL)
+		*outlen = (size_t)n;
+	return (char *)out;
+}

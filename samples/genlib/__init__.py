@@ -1,0 +1,1 @@
+"""Helpers for samples/generate.py: the forgekit sample case generator."""

@@ -1,0 +1,29 @@
+# The test suite: TAP throughout.  C unit tests for common/, and CLI
+# tests per tool run through tests/cli-run.sh, which compares a script's
+# stdout and exit status with its sidecar files.
+TEST_EXTENSIONS = .sh
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/cli-run.sh
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	PATH='$(abs_top_builddir)':"$$PATH"; \
+	export top_srcdir top_builddir PATH;
+
+UNIT_TESTS = tests/unit/test-rec tests/unit/test-hash tests/unit/test-u8 \
+	tests/unit/test-input tests/unit/test-pool
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+UNIT_LDADD = $(COMMON_LIBS)
+tests_unit_test_rec_SOURCES = tests/unit/test-rec.c tests/unit/tap.h
+tests_unit_test_rec_LDADD = $(UNIT_LDADD)
+tests_unit_test_hash_SOURCES = tests/unit/test-hash.c tests/unit/tap.h
+tests_unit_test_hash_LDADD = $(UNIT_LDADD)
+tests_unit_test_u8_SOURCES = tests/unit/test-u8.c tests/unit/tap.h
+tests_unit_test_u8_LDADD = $(UNIT_LDADD)
+tests_unit_test_input_SOURCES = tests/unit/test-input.c tests/unit/tap.h
+tests_unit_test_input_LDADD = $(UNIT_LDADD)
+tests_unit_test_pool_SOURCES = tests/unit/test-pool.c tests/unit/tap.h
+tests_unit_test_pool_LDADD = $(UNIT_LDADD)
+
+EXTRA_DIST += tests/cli-run.sh tests/lib.sh
