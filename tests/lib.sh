@@ -1,0 +1,54 @@
+# Helpers for the CLI test scripts (sourced; cwd is a fresh temp dir).
+# A failed assertion prints its reason on stderr and exits 1.
+
+samples="$top_srcdir/samples"
+shared_data="$top_srcdir/../shared/data"
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_exit N cmd...: runs cmd, its stdout to ./out, its stderr to ./err.
+expect_exit() {
+	want=$1
+	shift
+	"$@" >out 2>err
+	got=$?
+	[ "$got" -eq "$want" ] || fail "$* exited $got, expected $want; stderr: $(head -c 500 err)"
+}
+
+# expect_grep PATTERN FILE: FILE holds a line matching the extended regex.
+expect_grep() {
+	grep -Eq -- "$1" "$2" || fail "no line matching '$1' in $2: $(head -c 500 "$2")"
+}
+
+expect_no_grep() {
+	! grep -Eq -- "$1" "$2" || fail "unexpected line matching '$1' in $2"
+}
+
+# expect_jq FILTER FILE: the jq filter, run over all records slurped, is true.
+expect_jq() {
+	jq -es "$1" "$2" >/dev/null || fail "jq '$1' is not true for $2: $(head -c 800 "$2")"
+}
+
+# expect_records FILE: every line is a JSON object with a type, the first a
+# header and the last a summary.
+expect_records() {
+	jq -e 'type == "object" and has("type")' "$1" >/dev/null ||
+	    fail "$1 holds a line that is not a record"
+	jq -es '.[0].type == "header" and .[-1].type == "summary" and
+	    ([.[] | select(.type == "header")] | length) == 1' "$1" >/dev/null ||
+	    fail "$1 does not start with one header and end with a summary"
+}
+
+# expect_one_line FILE: exactly one line (a one-line diagnostic).
+expect_lines() {
+	n=$(wc -l <"$2")
+	[ "$n" -eq "$1" ] || fail "$2 has $n lines, expected $1: $(head -c 500 "$2")"
+}
+
+# skip_unless_data PATH: the shared data set is optional; skip cleanly without it.
+skip_unless_data() {
+	[ -e "$shared_data/$1" ] || { echo "skip: no $shared_data/$1"; exit 0; }
+}
