@@ -1,0 +1,71 @@
+/*
+ * The pixel-level detectors of imgforge-check (ZERO grid, double
+ * quantisation, copy-move, noise level, ELA) and what they share: the
+ * decoded image, the JPEG coefficients when there are some, and the
+ * findings they report with an a-contrario NFA.
+ */
+#ifndef IMGFORGE_PIXEL_H
+#define IMGFORGE_PIXEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+/* A decoded image: 8-bit RGB plus its luminance as float (0..255). */
+struct px_image {
+	int		 w, h;
+	unsigned char	*rgb;		/* w * h * 3, row-major */
+	float		*lum;		/* w * h, Y = 0.299 R + 0.587 G + 0.114 B */
+};
+
+/* The quantised DCT coefficients of a JPEG's first (luminance) component. */
+struct px_coef {
+	int		 bw, bh;	/* blocks across and down */
+	int16_t		*coef;		/* bw * bh * 64, natural (not zigzag) order */
+	uint16_t	 qt[64];	/* its quantisation table, natural order */
+	int		 quality;	/* IJG quality estimate of qt, or -1 */
+};
+
+struct px_finding {
+	char		 check[40];	/* "jpeg.grid.foreign", "copymove", ... */
+	double		 log10_nfa;	/* detection when below log10(epsilon) */
+	int		 region[4];	/* x, y, w, h; w == 0 when global */
+	json_t		*detail;	/* owned; check-specific evidence */
+};
+
+struct px_findings {
+	struct px_finding *v;
+	size_t		 n, cap;
+	unsigned char	*mask;		/* w * h, 255 where a detection points */
+	int		 w, h;
+};
+
+struct px_opts {
+	double		 log10_eps;	/* log10 of epsilon (NFA threshold), default 0 */
+	int		 threads;	/* threads a detector may use inside one image */
+};
+
+void	px_findings_init(struct px_findings *, int w, int h);
+void	px_findings_free(struct px_findings *);
+/* Adds a finding (taking detail) and, for a detection, marks its region in the mask. */
+void	px_add(struct px_findings *, const char *check, double log10_nfa,
+	    const int region[4], json_t *detail, const struct px_opts *);
+/* Marks an arbitrary set of pixels (row-major 0/1 map of the image size). */
+void	px_mark(struct px_findings *, const unsigned char *map);
+
+/* log10 of the binomial tail P[X >= k], X ~ B(n, p); exact in log space. */
+double	px_log10_binom_tail(long n, long k, double p);
+
+/*
+ * The detectors.  Each adds its findings (detections and, in detail,
+ * the global facts it measured) and returns 0, or -1 on trouble.
+ * coef is NULL for a PNG.
+ */
+int	px_zero(const struct px_image *, struct px_findings *, const struct px_opts *);
+int	px_dq(const struct px_coef *, struct px_findings *, const struct px_opts *);
+int	px_copymove(const struct px_image *, struct px_findings *, const struct px_opts *);
+int	px_noise(const struct px_image *, struct px_findings *, const struct px_opts *);
+/* ELA is a picture for a person, never a verdict: writes an RGB map. */
+int	px_ela(const struct px_image *, int quality, unsigned char *out_rgb);
+
+#endif
