@@ -40,11 +40,23 @@ enum chat_format chat_format_parse(const char *name);	/* FMT_COUNT if unknown */
 /* Guesses the layout from the first bytes (already decoded to UTF-8). */
 enum chat_format chat_detect(const char *text, size_t len);
 /*
- * Parses an export held in memory (valid UTF-8, BOM removed) and calls fn
- * for each message in order.  Returns the number of messages, or -1 with
- * a reason in err.
+ * A streaming reader, so that memory is bounded by the largest message,
+ * not the file: feed it valid UTF-8 (BOM removed) in chunks of any size
+ * and it calls fn for each message as soon as the message is complete.
+ * Layouts that are one document (Telegram JSON, HTML, MHT) are buffered
+ * inside the reader.  FMT_AUTO detects the layout from the first chunk
+ * (at least 64 KiB, or the whole input if shorter).
  */
-long		 chat_parse(enum chat_format, const char *text, size_t len,
-		    chat_msg_fn fn, void *arg, char *err, size_t errlen);
+struct chat_reader;
+
+struct chat_reader *chat_reader_new(enum chat_format, chat_msg_fn fn, void *arg);
+/* The layout in use (after detection). */
+enum chat_format chat_reader_format(const struct chat_reader *);
+/* Returns 0, or -1 with a reason in err (the reader is then spent). */
+int		 chat_reader_feed(struct chat_reader *, const char *text, size_t len,
+		    char *err, size_t errlen);
+/* Delivers the last message; returns the message count or -1 with err. */
+long		 chat_reader_end(struct chat_reader *, char *err, size_t errlen);
+void		 chat_reader_free(struct chat_reader *);
 
 #endif
