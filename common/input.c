@@ -48,6 +48,13 @@ item_run(struct input_walk *w, struct input_item *it)
 {
 	int	 rc = 0;
 
+	if (!it->failed && it->headlen == 0 && !w->opts->empty_ok) {
+		rec_error(w->ro, it->path, it->member, "'%s'%s%s is empty",
+		    it->path, it->member ? " member " : "",
+		    it->member ? it->member : "");
+		item_end(it);
+		return 0;
+	}
 	if (!it->failed && w->fn(it, w->arg) != 0) {
 		w->stopped = true;
 		rc = -1;

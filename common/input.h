@@ -27,6 +27,7 @@ struct input_limits {
 struct input_opts {
 	bool		 nul;		/* -0: stdin path list is NUL-separated */
 	bool		 archives;	/* open archives and walk their members */
+	bool		 empty_ok;	/* hand empty items to the tool, not an error */
 	unsigned	 hashes;	/* HASH_BIT()s computed on every item */
 	struct input_limits lim;
 };

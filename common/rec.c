@@ -99,6 +99,7 @@ header_record(const struct rec_out *ro, int argc, char **argv)
 {
 	json_t	*h = rec_new("header"), *av = json_array();
 	char	 when[32];
+	bool	 lossy = false;
 	int	 i;
 
 	json_object_set_new(h, "format", json_integer(REC_FORMAT));
@@ -106,8 +107,10 @@ header_record(const struct rec_out *ro, int argc, char **argv)
 	json_object_set_new(h, "version", json_string(PACKAGE_VERSION));
 	for (i = 0; i < argc; i++)
 		json_array_append_new(av, rec_string(argv[i], strlen(argv[i]),
-		    NULL));
+		    &lossy));
 	json_object_set_new(h, "argv", av);
+	if (lossy)
+		json_object_set_new(h, "lossy", json_true());
 	iso8601_utc(&ro->start, when, sizeof(when));
 	json_object_set_new(h, "started", json_string(when));
 	return h;

@@ -52,3 +52,17 @@ expect_lines() {
 skip_unless_data() {
 	[ -e "$shared_data/$1" ] || { echo "skip: no $shared_data/$1"; exit 0; }
 }
+
+# snapshot: a listing of everything under . but ./out and ./err, with
+# modes, sizes, times and content hashes, to prove inputs were not touched.
+snapshot() {
+	find . -path ./out -prune -o -path ./err -prune -o -print | LC_ALL=C sort |
+	while IFS= read -r f; do
+		if [ -f "$f" ] && [ ! -L "$f" ]; then
+			printf '%s %s\n' "$(stat -c '%n %a %s %Y' "$f")" \
+			    "$(sha256sum <"$f" | cut -c1-64)"
+		else
+			stat -c '%n %a %F' "$f"
+		fi
+	done
+}

@@ -7,7 +7,7 @@ SH_LOG_DRIVER = $(LOG_DRIVER)
 SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/cli-run.sh
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
-	PATH='$(abs_top_builddir)':"$$PATH"; \
+	PATH='$(abs_top_builddir)':'$(abs_top_builddir)/tests/common':"$$PATH"; \
 	export top_srcdir top_builddir PATH;
 
 UNIT_TESTS = tests/unit/test-rec tests/unit/test-hash tests/unit/test-u8 \
@@ -27,3 +27,15 @@ tests_unit_test_pool_SOURCES = tests/unit/test-pool.c tests/unit/tap.h
 tests_unit_test_pool_LDADD = $(UNIT_LDADD)
 
 EXTRA_DIST += tests/cli-run.sh tests/lib.sh
+
+# fk-walk: the common input handling as a tool uses it, for tests/common/.
+check_PROGRAMS += tests/common/fk-walk
+tests_common_fk_walk_SOURCES = tests/common/fk-walk.c
+tests_common_fk_walk_LDADD = $(COMMON_LIBS)
+
+COMMON_CLI_TESTS = tests/common/01-walk.sh tests/common/02-records.sh \
+	tests/common/03-bad-input.sh tests/common/10-options-documented.sh \
+	tests/common/11-man-examples.sh tests/common/12-man-lint.sh
+TESTS += $(COMMON_CLI_TESTS)
+EXTRA_DIST += $(COMMON_CLI_TESTS) tests/common/01-walk.sh.stdout.exact \
+	tests/common/03-bad-input.sh.stdout.exact
