@@ -48,9 +48,10 @@ expect_lines() {
 	[ "$n" -eq "$1" ] || fail "$2 has $n lines, expected $1: $(head -c 500 "$2")"
 }
 
-# skip_unless_data PATH: the shared data set is optional; skip cleanly without it.
+# skip_unless_data PATH: the shared data set is optional; without it the
+# test is reported as skipped (exit 77), not passed.
 skip_unless_data() {
-	[ -e "$shared_data/$1" ] || { echo "skip: no $shared_data/$1"; exit 0; }
+	[ -e "$shared_data/$1" ] || { echo "no $shared_data/$1"; exit 77; }
 }
 
 # snapshot: a listing of everything under . but ./out and ./err, with
