@@ -177,6 +177,8 @@ test_stream(void)
 	    strcmp(json_string_value(json_array_get(av, 2)), "bad" FFFD "arg") == 0 &&
 	    strcmp(json_string_value(json_array_get(av, 3)), argv[3]) == 0,
 	    "header argv, with an invalid byte repaired");
+	ok(json_is_true(json_object_get(h, "lossy")),
+	    "a repaired argv marks the header \"lossy\"");
 	regcomp(&re, "^[0-9]{4}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:"
 	    "[0-6][0-9]Z$", REG_EXTENDED | REG_NOSUB);
 	ok(sval(h, "started") && regexec(&re, sval(h, "started"), 0, NULL, 0) == 0,
