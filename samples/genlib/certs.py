@@ -35,7 +35,7 @@ def paper(seed):
     return ImageChops.add(base, Image.merge("RGB", (tex, tex, tex)), 1.0, -128)
 
 
-def scan(img, seed, blur=0.65, sigma=1.4):
+def scan(img, seed, blur=0.65, sigma=1.2):
     """Optics blur, then sensor noise: the last steps before the scanner's JPEG encoder."""
     r = rng(seed)
     out = img.filter(ImageFilter.GaussianBlur(blur))
@@ -241,7 +241,7 @@ def render_certificate(spec, with_seal=True):
     return scan(img, spec["seed"] + 13), boxes
 
 
-def redraw_value(img, origin, box, new_text, pad, seed):
+def redraw_value(img, origin, box, new_text, pad):
     """Forger's edit: cover a printed value with paper colour and type a new one in its place.
 
     The patch is made on its own (flat paper colour, new text, the same softening the scan

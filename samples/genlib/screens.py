@@ -151,7 +151,7 @@ def amount_layout(amount):
     sign = font("sans-bold", 38)
     total = sign.getlength("¥") + 6 + f.getlength(amount)
     x = round((SIZE[0] - total) / 2 + sign.getlength("¥") + 6)
-    return x, 300, f
+    return x, 338, f
 
 
 def digit_cell(amount, index):
@@ -171,12 +171,12 @@ def pay_screen(clock, amount, rows):
     draw = ImageDraw.Draw(img)
     status_bar(draw, clock, WHITE)
     _check_icon(draw, SIZE[0] // 2, 168, 42)
-    draw.text((SIZE[0] / 2, 244), "支付成功", font=font("sans", 28), fill=TEXT, anchor="mm")
+    draw.text((SIZE[0] / 2, 238), "支付成功", font=font("sans", 28), fill=TEXT, anchor="mm")
     x, y, f = amount_layout(amount)
     draw.text((x - 6, y), "¥", font=font("sans-bold", 38), fill=TEXT, anchor="rs")
     draw.text((x, y), amount, font=f, fill=TEXT, anchor="ls")
-    draw.line((40, 370, SIZE[0] - 40, 370), fill=(230, 230, 230), width=1)
-    ry = 408
+    draw.line((40, 392, SIZE[0] - 40, 392), fill=(230, 230, 230), width=1)
+    ry = 434
     for label, value in rows:
         draw.text((40, ry), label, font=font("sans", 21), fill=GREY, anchor="lm")
         draw.text((SIZE[0] - 40, ry), value, font=font("sans", 21), fill=TEXT, anchor="rm")

@@ -55,10 +55,12 @@ def jpeg_bytes(img, quality):
     """Plain libjpeg baseline encoding: IJG tables scaled by quality, 4:2:0, no EXIF.
 
     PIL writes only SOI, a JFIF APP0 and the image segments here: nothing that depends on
-    the clock, so the bytes are a function of the pixels and the quality alone.
+    the clock, so the bytes are a function of the pixels and the quality alone. Every
+    file gets the same JFIF density (120 dpi: a 1000x1400 A4 scan), so that the JFIF
+    header is never an accidental clue.
     """
     buf = io.BytesIO()
-    img.convert("RGB").save(buf, "JPEG", quality=quality, subsampling=2,
+    img.convert("RGB").save(buf, "JPEG", quality=quality, subsampling=2, dpi=(120, 120),
                             optimize=False, progressive=False)
     return buf.getvalue()
 

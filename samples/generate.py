@@ -1,0 +1,36 @@
+#!/usr/bin/python3
+"""Generate the forgekit sample case into samples/ (images, letters, chats).
+
+Run with Debian's interpreter:  /usr/bin/python3 samples/generate.py
+Needs python3-pil (9.4) and fonts-noto-cjk. Every random choice comes from a fixed seed and
+no writer stores a clock time, so two runs give byte-identical files.
+"""
+
+import os
+import shutil
+import sys
+
+sys.dont_write_bytecode = True          # keep samples/ free of __pycache__
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from genlib import chats, images, letters, readme  # noqa: E402
+
+
+def fresh_dir(name):
+    """Remove and recreate one generated folder, so stale files never linger."""
+    path = os.path.join(HERE, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def main():
+    img_truth = images.build(fresh_dir("images"))
+    letter_truth = letters.build(fresh_dir("letters"))
+    chat_truth = chats.build(fresh_dir("chats"))
+    readme.write(os.path.join(HERE, "README.md"), img_truth, letter_truth, chat_truth)
+
+
+if __name__ == "__main__":
+    main()
