@@ -24,6 +24,12 @@ struct px_coef {
 	int16_t		*coef;		/* bw * bh * 64, natural (not zigzag) order */
 	uint16_t	 qt[64];	/* its quantisation table, natural order */
 	int		 quality;	/* IJG quality estimate of qt, or -1 */
+	/*
+	 * Optional (NULL when not set): the decoded image, so that px_dq
+	 * can leave out blocks where a colour channel clips, whose
+	 * coefficients no longer keep the first quantisation's trace.
+	 */
+	const struct px_image *img;
 };
 
 struct px_finding {
