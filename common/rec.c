@@ -139,14 +139,41 @@ rec_json(const struct rec_out *ro)
 	return ro->json;
 }
 
+/*
+ * jansson escapes C0 controls but writes DEL and the C1 controls raw; a
+ * record shown on a terminal must not be able to drive it, so those are
+ * escaped here.  They can only occur inside strings, where \u00XX is the
+ * same character.
+ */
+static int
+write_escaped(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p == 0x7F) {
+			if (fputs("\\u007f", fp) == EOF)
+				return -1;
+		} else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			if (fprintf(fp, "\\u%04x", p[1]) < 0)
+				return -1;
+			p++;
+		} else if (putc(*p, fp) == EOF)
+			return -1;
+	}
+	return putc('\n', fp) == EOF ? -1 : 0;
+}
+
 void
 rec_emit(struct rec_out *ro, json_t *rec)
 {
+	char	*line = json_dumps(rec, JSON_FLAGS);
+
 	pthread_mutex_lock(&ro->lock);
-	if (json_dumpf(rec, ro->fp, JSON_FLAGS) == -1 ||
-	    putc('\n', ro->fp) == EOF)
+	if (line == NULL || write_escaped(ro->fp, line) == -1)
 		ro->failed = true;
 	pthread_mutex_unlock(&ro->lock);
+	free(line);
 	json_decref(rec);
 }
 

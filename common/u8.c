@@ -180,22 +180,30 @@ utf16_guess(const unsigned char *p, size_t len)
 	return U8_UTF8;
 }
 
-/* Invalid bytes, not counting a sequence cut off by the end of the buffer. */
-static size_t
-u8_invalid_bytes(const unsigned char *p, size_t len)
+/*
+ * Counts the bytes that are not part of valid UTF-8 (not counting a
+ * sequence cut off by the end of the buffer) and the non-ASCII bytes.
+ */
+static void
+u8_census(const unsigned char *p, size_t len, size_t *bad, size_t *high)
 {
-	size_t	 i = 0, n, bad = 0;
+	size_t	 i = 0, n;
 
+	*bad = *high = 0;
 	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
 		if ((n = u8_seqlen(p + i, len - i)) == 0) {
 			if (len - i < 4 && p[i] >= 0xC2)
 				break;
-			bad++;
+			(*bad)++;
 			n = 1;
 		}
+		*high += n;
 		i += n;
 	}
-	return bad;
 }
 
 enum u8_enc
@@ -203,6 +211,7 @@ u8_detect(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	enum u8_enc guess;
+	size_t	 bad, high;
 
 	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
 		return U8_UTF8_BOM;
@@ -212,23 +221,30 @@ u8_detect(const void *buf, size_t len)
 		return U8_UTF16BE;
 	if ((guess = utf16_guess(p, len < 4096 ? len : 4096)) != U8_UTF8)
 		return guess;
-	/* A stray bad byte in UTF-8 is damage; many of them is another encoding. */
-	if (u8_invalid_bytes(p, len) * 200 > len || u8_invalid_bytes(p, len) > 64)
-		return U8_GB18030;
-	return U8_UTF8;
+	/*
+	 * A few bad bytes among UTF-8 text are damage.  Read as UTF-8, GB18030
+	 * text is mostly invalid: its trail bytes rarely continue a sequence.
+	 */
+	u8_census(p, len, &bad, &high);
+	return bad * 5 > high ? U8_GB18030 : U8_UTF8;
 }
 
+/*
+ * Converts with iconv into a buffer that grows as needed.  An invalid or
+ * truncated unit becomes U+FFFD and decoding resumes after it: one byte
+ * for GB18030, one two-byte code unit for UTF-16.
+ */
 static char *
-iconv_to_utf8(const char *from, const char *in, size_t len, size_t *outlen,
-    bool *lossy)
+iconv_to_utf8(const char *from, size_t unit, const char *in, size_t len,
+    size_t *outlen, bool *lossy)
 {
 	iconv_t	 cd;
-	char	*out, *o, *ip = (char *)in;
-	size_t	 cap, il = len, ol;
+	char	*out, *nb, *o, *ip = (char *)in;
+	size_t	 cap, il = len, ol, used, skip;
 
 	if ((cd = iconv_open("UTF-8", from)) == (iconv_t)-1)
 		return NULL;
-	cap = len * 2 + 16;	/* GB18030 and UTF-16 grow by 3/2 at most */
+	cap = len * 2 + 16;
 	if ((out = malloc(cap + 1)) == NULL) {
 		iconv_close(cd);
 		return NULL;
@@ -238,15 +254,25 @@ iconv_to_utf8(const char *from, const char *in, size_t len, size_t *outlen,
 	while (il > 0) {
 		if (iconv(cd, &ip, &il, &o, &ol) != (size_t)-1)
 			break;
-		if (errno == E2BIG)
-			break;		/* cannot happen with cap; stop safely */
-		/* EILSEQ or EINVAL: replace one unit and go on. */
-		if (ol < 3)
-			break;
+		if (errno == E2BIG || ol < 4) {
+			used = (size_t)(o - out);
+			cap *= 2;
+			if ((nb = realloc(out, cap + 1)) == NULL) {
+				free(out);
+				iconv_close(cd);
+				return NULL;
+			}
+			out = nb;
+			o = out + used;
+			ol = cap - used;
+			continue;
+		}
+		/* EILSEQ or EINVAL: one replacement, then the next unit. */
 		o += u8_put(o, REPLACEMENT);
 		ol -= 3;
-		ip++;
-		il--;
+		skip = il < unit ? il : unit;
+		ip += skip;
+		il -= skip;
 		*lossy = true;
 	}
 	iconv_close(cd);
@@ -279,9 +305,9 @@ u8_decode(const void *buf, size_t len, size_t *outlen, enum u8_enc *encp,
 			len -= 2;
 		}
 		return iconv_to_utf8(enc == U8_UTF16LE ? "UTF-16LE" :
-		    "UTF-16BE", s, len, outlen, lossy);
+		    "UTF-16BE", 2, s, len, outlen, lossy);
 	case U8_GB18030:
-		if ((r = iconv_to_utf8("GB18030", s, len, outlen, lossy)) != NULL)
+		if ((r = iconv_to_utf8("GB18030", 1, s, len, outlen, lossy)) != NULL)
 			return r;
 		/* FALLTHROUGH */
 	default:
