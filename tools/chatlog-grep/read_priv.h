@@ -1,0 +1,151 @@
+/*
+ * Inside the export readers (read_*.c): the reader object, the message
+ * accumulator the line-oriented layouts share, and the per-layout hooks.
+ * The matcher half sees only chat.h.
+ */
+#ifndef CHATLOG_READ_PRIV_H
+#define CHATLOG_READ_PRIV_H
+
+#include <stdarg.h>
+
+#include "chat.h"
+
+/* One message, one line or one CSV record may not grow past this. */
+#define RD_MSG_MAX	((size_t)16 << 20)
+/* Layouts read as one document (JSON, HTML, MHT) are refused past this. */
+#define RD_DOC_MAX	((size_t)256 << 20)
+/* FMT_AUTO looks at this much before deciding. */
+#define RD_DETECT_LEN	((size_t)64 << 10)
+
+struct rbuf {
+	char	*p;
+	size_t	 len, cap;
+};
+
+/* Appends; -1 if the result would pass max bytes or memory ran out. */
+int	rbuf_add(struct rbuf *, const char *, size_t, size_t max);
+/* Keeps p NUL-terminated past len (for string use); same failures. */
+int	rbuf_nul(struct rbuf *);
+void	rbuf_free(struct rbuf *);
+
+struct chat_reader;
+
+struct rd_ops {
+	/* Optional: allocates r->st. */
+	int	(*init)(struct chat_reader *);
+	/* Line layouts: one complete line, without its newline or CR. */
+	int	(*line)(struct chat_reader *, const char *, size_t);
+	/* Document layouts: the whole input, NUL-terminated, writable. */
+	int	(*doc)(struct chat_reader *, char *, size_t);
+	/* Optional: replaces the plain delivery of an accumulated message. */
+	int	(*deliver)(struct chat_reader *, struct chat_msg *);
+	/* Optional: called at end of input, after the last line. */
+	int	(*end)(struct chat_reader *);
+	void	(*free)(void *);
+};
+
+/* The message being assembled from several lines. */
+struct rd_acc {
+	bool		 open;
+	bool		 has_time, has_sender, has_sid;
+	char		 time[20];
+	struct rbuf	 sender, sid, text;
+	size_t		 nlines;
+	uint64_t	 line;
+};
+
+struct chat_reader {
+	enum chat_format	 fmt;
+	const struct rd_ops	*ops;
+	chat_msg_fn		 fn;
+	void			*arg;
+	void			*st;		/* the layout's own state */
+	struct rbuf		 head;		/* FMT_AUTO: input before detection */
+	struct rbuf		 part;		/* the unfinished line */
+	struct rbuf		 doc;		/* document layouts */
+	uint64_t		 lineno;	/* lines completed so far */
+	uint64_t		 count;		/* messages delivered */
+	bool			 detecting, stopped, spent;
+	char			 err[256];
+	struct rd_acc		 acc;
+};
+
+/* Sets the error (first one wins) and returns -1. */
+int	rd_fail(struct chat_reader *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/*
+ * Delivers one message now.  Set m->index to UINT64_MAX for the running
+ * count (the usual case); FMT_LINES sets the line's own position.
+ */
+int	rd_emit(struct chat_reader *, struct chat_msg *);
+/* Starts a message (delivering the open one); NULL/0 for absent fields. */
+int	rd_start(struct chat_reader *, const char *time, const char *sender,
+	    size_t slen, const char *sid, size_t sidlen);
+/* Adds one line of text to the open message. */
+int	rd_text(struct chat_reader *, const char *, size_t);
+/* Like rd_text, but text outside any message becomes one without a sender. */
+int	rd_text_any(struct chat_reader *, const char *, size_t);
+/* Delivers the open message, if any. */
+int	rd_flush(struct chat_reader *);
+
+/* The per-layout hook tables, one per enum chat_format. */
+extern const struct rd_ops rd_qq_txt, rd_qq_mht, rd_wechat_txt, rd_wechat_csv,
+    rd_wechat_html, rd_pywxdump_csv, rd_wechatexporter_txt, rd_telegram_json,
+    rd_whatsapp_txt, rd_line_txt, rd_lines;
+
+/* Shared parsing helpers (read_util.c). */
+bool	rd_iso(char out[20], int y, int mo, int d, int h, int mi, int s);
+/* Epoch seconds (or milliseconds) to ISO time in China Standard Time. */
+bool	rd_epoch(char out[20], long long t);
+/* Parses digits at s[*i] (at most maxd), advancing *i; -1 if none. */
+int	rd_num(const char *s, size_t len, size_t *i, int maxd);
+/*
+ * A date and time at the start of s: "YYYY-MM-DD HH:MM[:SS]" with '-',
+ * '/' or '.' in the date, space or 'T' between, and an optional 12-hour
+ * marker (上午/下午/凌晨/中午/晚上 before the time, AM/PM after).
+ * Returns the bytes consumed, 0 if s does not start with one.
+ */
+size_t	rd_datetime(const char *s, size_t len, char out[20]);
+/* Applies a 12-hour marker at s[*i] (AM/PM/a.m./p.m., CJK before-forms). */
+int	rd_ampm(const char *s, size_t len, size_t *i);
+int	rd_hour12(int h, int ampm);
+bool	rd_prefix(const char *s, size_t len, const char *lit);
+/* Skips U+200E, U+200F, U+202A..U+202E, U+2066..U+2069, U+FEFF at s[*i]. */
+void	rd_skip_marks(const char *s, size_t len, size_t *i);
+/* Decodes HTML character references in place; returns the new length. */
+size_t	rd_html_unescape(char *s, size_t len);
+/* Splits a trailing "(12345)" or "<a@b>" id off a name. */
+void	rd_split_id(const char *s, size_t len, size_t *namelen,
+	    const char **id, size_t *idlen);
+
+/* A header line parsed by one of the line layouts. */
+struct rd_head {
+	char		 time[20];
+	bool		 has_time;
+	const char	*sender, *sid, *text;
+	size_t		 slen, sidlen, tlen;
+};
+
+/* Header-line recognisers, also used by chat_detect to score layouts. */
+bool	rd_qq_head(const char *, size_t, struct rd_head *);
+bool	rd_memotrace_head(const char *, size_t, struct rd_head *);
+bool	rd_wxexp_head(const char *, size_t, struct rd_head *);
+bool	rd_whatsapp_head(const char *, size_t);
+bool	rd_line_head(const char *, size_t);
+/* Starts a message from a parsed header; its text (if any) is the first line. */
+int	rd_start_head(struct chat_reader *, const struct rd_head *);
+
+/* RFC 4180 CSV, fed line by line (read_csv.c). */
+struct rd_csv;
+typedef int (*rd_csv_row_fn)(struct chat_reader *, struct rd_csv *);
+struct rd_csv	*rd_csv_new(rd_csv_row_fn);
+void		 rd_csv_free(void *);
+int		 rd_csv_line(struct chat_reader *, struct rd_csv *, const char *, size_t);
+int		 rd_csv_end(struct chat_reader *, struct rd_csv *);
+size_t		 rd_csv_nfields(const struct rd_csv *);
+/* Field i as a NUL-terminated string (empty if absent). */
+const char	*rd_csv_field(const struct rd_csv *, size_t i, size_t *len);
+uint64_t	 rd_csv_row_line(const struct rd_csv *);
+uint64_t	 rd_csv_rowno(const struct rd_csv *);
+
+#endif
