@@ -1,0 +1,12 @@
+/* libFuzzer target: chatlog-grep's whatsapp reader(s), see fuzz-chatlog-grep-read.h. */
+#include "config.h"
+
+#include "fuzz-chatlog-grep-read.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	static const enum chat_format fmts[] = { FMT_WHATSAPP_TXT };
+
+	return fz_family(data, len, fmts, sizeof(fmts) / sizeof(fmts[0]));
+}
