@@ -5,6 +5,10 @@
 # result is reported as TAP.  FORGEKIT_REGEN=1 rewrites both sidecars from
 # what the script does now: read them before committing.
 script=$1
+case $script in
+/*) ;;
+*) script=$PWD/$script ;;	# the script runs from elsewhere
+esac
 name=${script##*/}
 : "${top_srcdir:?}" "${top_builddir:?}"
 export top_srcdir top_builddir
