@@ -1,5 +1,38 @@
 # imgforge-check: built from tools/imgforge-check/, documented in man/imgforge-check.1, tested in tests/imgforge-check/.
 bin_PROGRAMS += imgforge-check
-imgforge_check_SOURCES = tools/imgforge-check/main.c
-imgforge_check_LDADD = $(COMMON_LIBS) $(JPEG_LIBS) $(PNG_LIBS) $(EXIF_LIBS)
+imgforge_check_SOURCES = tools/imgforge-check/main.c tools/imgforge-check/imgforge.h \
+	tools/imgforge-check/analyse.c tools/imgforge-check/decode.c \
+	tools/imgforge-check/dqt.c tools/imgforge-check/exif.c \
+	tools/imgforge-check/font.c tools/imgforge-check/maps.c \
+	tools/imgforge-check/markers.c tools/imgforge-check/meta.c \
+	tools/imgforge-check/names.c tools/imgforge-check/pixel_run.c \
+	tools/imgforge-check/pngmeta.c tools/imgforge-check/report.c \
+	tools/imgforge-check/run.c tools/imgforge-check/verdict.c \
+	tools/imgforge-check/xmp.c \
+	tools/imgforge-check/pixel.h tools/imgforge-check/pixel_int.h \
+	tools/imgforge-check/pixel_common.c
+# The pixel detectors, each listed with its IFC_HAVE_ flag as it lands;
+# pixel_run.c reports a detector that is not built as unavailable.
+IMGFORGE_PIXEL_SOURCES = tools/imgforge-check/zero.c
+IMGFORGE_PIXEL_FLAGS = -DIFC_HAVE_ZERO
+imgforge_check_SOURCES += $(IMGFORGE_PIXEL_SOURCES)
+nodist_imgforge_check_SOURCES = tools/imgforge-check/qtables.h
+imgforge_check_CPPFLAGS = $(AM_CPPFLAGS) -Itools/imgforge-check $(IMGFORGE_PIXEL_FLAGS)
+imgforge_check_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS) $(PNG_CFLAGS) $(EXIF_CFLAGS)
+imgforge_check_LDADD = $(COMMON_LIBS) $(JPEG_LIBS) $(PNG_LIBS) $(EXIF_LIBS) -lm
 dist_man_MANS += man/imgforge-check.1
+EXTRA_DIST += tools/imgforge-check/qtables.tsv tools/imgforge-check/gen-qtables.sh
+
+# The encoder signatures (qtables.tsv, data in the tree) compiled in as a
+# sorted C table; digests listed twice keep all their labels.
+tools/imgforge-check/qtables.h: $(top_srcdir)/tools/imgforge-check/qtables.tsv
+	@$(MKDIR_P) tools/imgforge-check
+	$(AWK) -F '\t' '/^#/ { next } { if ($$1 in l) l[$$1] = l[$$1] " / " $$2; else l[$$1] = $$2 } \
+	    END { for (k in l) printf "\t{ \"%s\", \"%s\" },\n", k, l[k] }' $< | \
+	    LC_ALL=C sort > $@.tmp && mv $@.tmp $@
+$(imgforge_check_OBJECTS): tools/imgforge-check/qtables.h
+CLEANFILES += tools/imgforge-check/qtables.h
+
+IMGFORGE_TESTS = tests/imgforge-check/02-exit.sh tests/imgforge-check/03-records.sh
+TESTS += $(IMGFORGE_TESTS)
+EXTRA_DIST += $(IMGFORGE_TESTS)

@@ -1,87 +1,121 @@
 /*
- * imgforge-check: flag forged document images and edited screenshots.
- * This is the skeleton: it walks and hashes its inputs and writes the
- * record stream's frame, but the checks themselves are not built yet,
- * so it says so and exits 2 rather than claim a result.
+ * imgforge-check: flag forged document images and edited screenshots,
+ * and say where and why.  main() parses the options into a struct opts
+ * and hands them to run_checks() (run.c).
  */
 #include "config.h"
 
 #include <err.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
-#include "input.h"
-#include "rec.h"
+#include "imgforge.h"
 
 #define TOOL	"imgforge-check"
 
+enum { OPT_CHECKS = CLI_OPT_TOOL_BASE, OPT_MAPS, OPT_NFA };
+
 static const char usage_line[] =
-    "usage: imgforge-check [-0hqv] [-j N] [--json] [FILE | DIR | ARCHIVE ...]\n";
+    "usage: imgforge-check [-0hqv] [-j N] [--checks LIST] [--json] "
+    "[--maps DIR] [--nfa EPS]\n"
+    "                      [FILE | DIR | ARCHIVE ...]\n";
 
 struct opts {
 	struct cli_common c;
-	char	**paths;
-	int	 npaths;
+	struct ifc_conf	 conf;
+	char		**paths;
+	int		 npaths;
 };
 
 static void
 help(void)
 {
-	printf("%s\nFlag forged document images and edited screenshots.\n\n"
+	printf("%s\nFlag forged document images and edited screenshots: "
+	    "where and why.\n\n"
+	    "      --checks LIST  check families, comma-separated: meta, dqt, "
+	    "zero, dq,\n"
+	    "                     copymove, noise, ela, or all (default all)\n"
+	    "      --maps DIR     write a mask, an overlay (and ELA) PNG per "
+	    "image in DIR\n"
+	    "      --nfa EPS      false alarms allowed per image (default 1)\n"
 	    CLI_COMMON_OPTS_HELP, usage_line);
 }
 
-static int
-count_item(struct input_item *it, void *arg)
+static unsigned
+parse_checks(const char *list)
 {
-	struct hash_hex h;
+	static const char *const names[] = { "meta", "dqt", "zero", "dq",
+	    "copymove", "noise", "ela" };
+	char *dup = strdup(list), *s = dup, *tok;
+	unsigned set = 0, i;
 
-	if (input_finish(it, &h) == 0)
-		(*(unsigned long *)arg)++;
-	return 0;
+	if (dup == NULL)
+		err(EXIT_TROUBLE, NULL);
+	while ((tok = strsep(&s, ",")) != NULL) {
+		for (i = 0; i < 7 && strcmp(tok, names[i]) != 0; i++)
+			;
+		if (strcmp(tok, "all") == 0)
+			set |= IFC_ALL;
+		else if (i < 7)
+			set |= 1u << i;
+		else
+			cli_usage_error(usage_line, "unknown check '%s'", tok);
+	}
+	free(dup);
+	return set;
 }
 
-static int
-run(const struct opts *o, int argc, char **argv)
+static void
+map_dir(const char *dir)
 {
-	struct input_opts io;
-	struct rec_out *ro;
-	unsigned long items = 0;
-	json_t	*counts;
+	struct stat st;
 
-	input_opts_default(&io);
-	io.nul = o->c.nul;
-	ro = rec_open(stdout, TOOL, o->c.json, argc, argv);
-	input_walk(&io, o->paths, o->npaths, ro, count_item, &items);
-	warnx("image checks are not built yet: %lu input(s) read, none analysed",
-	    items);
-	counts = json_pack("{s:I}", "inputs", (json_int_t)items);
-	if (rec_close(ro, counts) == -1)
-		warnx("error writing standard output");
-	return EXIT_TROUBLE;
+	if (mkdir(dir, 0777) == -1 && errno != EEXIST)
+		errx(EXIT_TROUBLE, "cannot create '%s': %s", dir, strerror(errno));
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+		errx(EXIT_TROUBLE, "'%s' is not a directory", dir);
 }
 
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "checks",	required_argument,	NULL, OPT_CHECKS },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "jobs",	required_argument,	NULL, 'j' },
 		{ "json",	no_argument,		NULL, CLI_OPT_JSON },
+		{ "maps",	required_argument,	NULL, OPT_MAPS },
+		{ "nfa",	required_argument,	NULL, OPT_NFA },
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "version",	no_argument,		NULL, CLI_OPT_VERSION },
 		{ NULL,		0,			NULL, 0 }
 	};
-	struct opts o;
-	int	 ch;
+	struct opts o = { .conf = { .checks = IFC_ALL } };
+	int ch;
 
 	cli_init(&o.c);
 	while ((ch = getopt_long(argc, argv, "0hj:qv", longopts, NULL)) != -1)
-		if (!cli_common_opt(&o.c, ch, optarg, TOOL, help))
+		if (ch == OPT_CHECKS)
+			o.conf.checks = parse_checks(optarg);
+		else if (ch == OPT_MAPS)
+			o.conf.mapdir = optarg;
+		else if (ch == OPT_NFA)
+			o.conf.log10_eps = log10(cli_parse_double(optarg, 1e-300,
+			    1e300, "--nfa", usage_line));
+		else if (!cli_common_opt(&o.c, ch, optarg, TOOL, help))
 			cli_usage(usage_line);
+	if (o.conf.mapdir != NULL)
+		map_dir(o.conf.mapdir);
+	o.conf.inner_threads = o.c.jobs;
+	o.conf.verbose = o.c.verbose;
 	o.paths = argv + optind;
 	o.npaths = argc - optind;
-	return cli_exit_status(run(&o, argc, argv));
+	return cli_exit_status(run_checks(&o.conf, &o.c, o.paths, o.npaths,
+	    argc, argv));
 }
