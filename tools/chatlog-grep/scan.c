@@ -1,0 +1,292 @@
+/*
+ * The scan pipeline.  The walker thread reads an item in chunks,
+ * decodes it to UTF-8 and feeds the export reader; complete messages
+ * are copied into a batch of about a megabyte, and each batch is
+ * matched on a worker (-j) while the next is read.  Batches come back
+ * in order, so the output is the same for any -j, and memory stays
+ * bounded by a few batches plus the largest message.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grep.h"
+#include "input.h"
+#include "pool.h"
+#include "rec.h"
+
+#define CHUNK		(256 * 1024)
+#define BATCH_BYTES	(1024 * 1024)
+#define BATCH_MSGS	16384
+
+/* A message's metadata; strings are offsets into the batch's meta buffer. */
+struct bmsg {
+	uint64_t	 index, line;
+	size_t		 time, sender, sender_id;	/* SIZE_MAX: none */
+};
+
+struct batch {
+	struct item_state *is;
+	enum chat_format fmt;
+	struct buf	 text;		/* texts joined by NUL */
+	struct buf	 off;		/* size_t per message, plus the end */
+	struct buf	 meta;
+	struct buf	 msgs;		/* struct bmsg */
+	size_t		 n;
+	struct hits	 hits;
+	const struct matcher *m;
+	int		 rc;
+	/* the end of the item */
+	bool		 end;
+	char		*error;
+	char		 sha256[65];
+	uint64_t	 size;
+};
+
+struct scan {
+	const struct opts *o;
+	const struct matcher *m;
+	struct rec_out	*ro;
+	struct out	*out;
+	struct pool	*pool;
+	struct chat_reader *rd;
+	struct item_state *is;
+	struct batch	*cur;
+	enum chat_format fmt;
+};
+
+static struct batch *
+batch_new(struct scan *sc)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+
+	if (b == NULL)
+		abort();
+	b->is = sc->is;
+	b->m = sc->m;
+	b->fmt = sc->rd ? chat_reader_format(sc->rd) : FMT_AUTO;
+	return b;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	buf_free(&b->text);
+	buf_free(&b->off);
+	buf_free(&b->meta);
+	buf_free(&b->msgs);
+	free(b->hits.v);
+	free(b->error);
+	free(b);
+}
+
+static size_t
+meta_str(struct batch *b, const char *s)
+{
+	size_t	 at = b->meta.len;
+
+	if (s == NULL)
+		return SIZE_MAX;
+	buf_add(&b->meta, s, strlen(s) + 1);
+	return at;
+}
+
+static void
+batch_work(void *arg)
+{
+	struct batch *b = arg;
+	struct msgset ms;
+	size_t	 end = b->text.len;
+
+	if (b->n == 0)
+		return;
+	buf_add(&b->off, &end, sizeof(end));
+	ms.text = b->text.p;
+	ms.len = b->text.len > 0 ? b->text.len - 1 : 0;
+	ms.off = (const size_t *)(void *)b->off.p;
+	ms.n = b->n;
+	b->rc = match_scan(b->m, &ms, &b->hits);
+}
+
+static const char *
+meta_at(const struct batch *b, size_t at)
+{
+	return at == SIZE_MAX ? NULL : b->meta.p + at;
+}
+
+static void
+batch_done(void *arg)
+{
+	struct batch *b = arg;
+	const struct bmsg *bm = (const struct bmsg *)(void *)b->msgs.p;
+	const size_t *off = (const size_t *)(void *)b->off.p;
+	struct chat_msg msg;
+	size_t	 k, h = 0, h0;
+
+	if (b->n > 0)
+		out_item_format(b->is, chat_format_name(b->fmt));
+	for (k = 0; k < b->n; k++) {
+		msg.index = bm[k].index;
+		msg.line = bm[k].line;
+		msg.time = meta_at(b, bm[k].time);
+		msg.sender = meta_at(b, bm[k].sender);
+		msg.sender_id = meta_at(b, bm[k].sender_id);
+		msg.text = b->text.p + off[k];
+		msg.text_len = off[k + 1] - 1 - off[k];
+		h0 = h;
+		while (h < b->hits.n && b->hits.v[h].msg == k)
+			h++;
+		out_message(b->is, &msg, b->hits.v + h0, h - h0);
+	}
+	if (b->error != NULL)
+		out_item_error(b->is, b->error);
+	if (b->end)
+		out_item_end(b->is, b->sha256[0] ? b->sha256 : NULL, b->size);
+	batch_free(b);
+}
+
+static void
+submit(struct scan *sc)
+{
+	pool_submit(sc->pool, batch_work, batch_done, sc->cur);
+	sc->cur = NULL;
+}
+
+static bool
+wanted(const struct opts *o, const struct chat_msg *m)
+{
+	if (o->sender != NULL && (m->sender == NULL ||
+	    strstr(m->sender, o->sender) == NULL) && (m->sender_id == NULL ||
+	    strcmp(m->sender_id, o->sender) != 0))
+		return false;
+	if (o->since != NULL && (m->time == NULL ||
+	    strncmp(m->time, o->since, strlen(o->since)) < 0))
+		return false;
+	if (o->until != NULL && (m->time == NULL ||
+	    strncmp(m->time, o->until, strlen(o->until)) > 0))
+		return false;
+	return true;
+}
+
+static int
+on_msg(const struct chat_msg *m, void *arg)
+{
+	struct scan *sc = arg;
+	struct batch *b;
+	struct bmsg bm;
+	size_t	 at;
+
+	if (!wanted(sc->o, m))
+		return 0;
+	if (sc->cur == NULL)
+		sc->cur = batch_new(sc);
+	b = sc->cur;
+	at = b->text.len;
+	buf_add(&b->off, &at, sizeof(at));
+	buf_add(&b->text, m->text, m->text_len);
+	buf_add(&b->text, "", 1);
+	bm.index = m->index;
+	bm.line = m->line;
+	bm.time = meta_str(b, m->time);
+	bm.sender = meta_str(b, m->sender);
+	bm.sender_id = meta_str(b, m->sender_id);
+	buf_add(&b->msgs, &bm, sizeof(bm));
+	b->n++;
+	if (b->text.len >= BATCH_BYTES || b->n >= BATCH_MSGS)
+		submit(sc);
+	return 0;
+}
+
+/* Reads, decodes and parses the item; returns an error message or NULL. */
+static char *
+feed_item(struct scan *sc, struct input_item *it, bool *lossy)
+{
+	char	*chunk, err[512] = "";
+	const char *text;
+	size_t	 tl;
+	const unsigned char *head;
+	size_t	 hl;
+	ssize_t	 r;
+	struct decoder *d;
+	struct buf u = { 0 };
+	int	 rc = 0;
+
+	head = input_head(it, &hl);
+	if ((d = dec_new(head, hl)) == NULL || (chunk = malloc(CHUNK)) == NULL)
+		abort();
+	if (sc->o->c.verbose)
+		fprintf(stderr, "chatlog-grep: %s%s%s: %s\n", it->path,
+		    it->member ? ":" : "", it->member ? it->member : "",
+		    dec_encoding(d));
+	while (rc == 0 && (r = input_read(it, chunk, CHUNK)) > 0) {
+		text = dec_feed(d, chunk, (size_t)r, false, &u, &tl, lossy);
+		rc = chat_reader_feed(sc->rd, text, tl, err, sizeof(err));
+	}
+	if (rc == 0 && !it->failed) {
+		text = dec_feed(d, "", 0, true, &u, &tl, lossy);
+		if ((rc = chat_reader_feed(sc->rd, text, tl, err, sizeof(err))) == 0)
+			rc = chat_reader_end(sc->rd, err, sizeof(err)) < 0 ? -1 : 0;
+	}
+	buf_free(&u);
+	free(chunk);
+	dec_free(d);
+	return rc == 0 ? NULL : strdup(err[0] ? err : "cannot read the export");
+}
+
+static int
+on_item(struct input_item *it, void *arg)
+{
+	struct scan *sc = arg;
+	struct hash_hex hh;
+	enum chat_format f = FMT_AUTO;
+	char	*error;
+	bool	 lossy = false;
+
+	if (sc->o->format != NULL)
+		f = chat_format_parse(sc->o->format);
+	sc->is = out_item_begin(sc->out, it->path, it->member);
+	if ((sc->rd = chat_reader_new(f, on_msg, sc)) == NULL)
+		abort();
+	error = feed_item(sc, it, &lossy);
+	if (sc->o->c.verbose)
+		fprintf(stderr, "chatlog-grep: %s%s%s: read as %s\n", it->path,
+		    it->member ? ":" : "", it->member ? it->member : "",
+		    chat_format_name(chat_reader_format(sc->rd)));
+	if (sc->cur == NULL)
+		sc->cur = batch_new(sc);
+	sc->cur->fmt = chat_reader_format(sc->rd);
+	sc->cur->end = true;
+	sc->cur->error = error;
+	if (!it->failed && input_finish(it, &hh) == 0) {
+		memcpy(sc->cur->sha256, hh.hex[HASH_SHA256], 65);
+		sc->cur->size = it->nread;
+	}
+	submit(sc);
+	chat_reader_free(sc->rd);
+	sc->rd = NULL;
+	return 0;
+}
+
+int
+scan_run(const struct opts *o, const struct lexicon *lx,
+    const struct matcher *m, struct rec_out *ro, struct out *out)
+{
+	struct scan sc;
+	struct input_opts io;
+	int	 rc;
+
+	(void)lx;
+	memset(&sc, 0, sizeof(sc));
+	sc.o = o;
+	sc.m = m;
+	sc.ro = ro;
+	sc.out = out;
+	sc.pool = pool_new(o->c.jobs);
+	input_opts_default(&io);
+	io.nul = o->c.nul;
+	rc = input_walk(&io, o->paths, o->npaths, ro, on_item, &sc);
+	pool_finish(sc.pool);
+	return rc;
+}
