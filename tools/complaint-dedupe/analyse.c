@@ -1,0 +1,45 @@
+/*
+ * One letter from text to signature: normalise, mask the slots, shingle,
+ * MinHash.  Runs on the worker threads; touches nothing shared.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "cd.h"
+
+int
+cd_analyse(const char *text, size_t len, const struct cd_params *p,
+    struct letter *l)
+{
+	char	*norm;
+	size_t	 nlen;
+	uint64_t *sh;
+
+	memset(l, 0, sizeof(*l));
+	SHA256((const unsigned char *)text, len, l->sha);
+	l->size = len;
+	if ((norm = cd_normalize(text, len, &nlen)) == NULL)
+		return -1;
+	l->nhash = cd_hash64(norm, nlen, 1);
+	cd_mask(norm, nlen, l);
+	free(norm);
+	l->thash = cd_hash64(l->masked, l->maskedlen, 2);
+	l->nsh = cd_shingles(l->masked, l->maskedlen, p->ngram, &sh);
+	cd_minhash(sh, l->nsh, p, l->band);
+	free(sh);
+	return 0;
+}
+
+void
+cd_letter_free(struct letter *l)
+{
+	free(l->masked);
+	free(l->sh);
+	buf_free(&l->fills);
+	buf_free(&l->ents);
+	memset(l, 0, sizeof(*l));
+}

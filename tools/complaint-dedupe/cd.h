@@ -1,0 +1,265 @@
+/*
+ * complaint-dedupe: cluster near-duplicate complaint letters made from
+ * templates.  The pipeline, one file per step:
+ *   readers.c   letters from .txt/.docx/.eml files and CSV/JSONL rows
+ *   normalize.c NFKC, width and punctuation folding, whitespace
+ *   mask.c      filled slots (numbers, dates, IDs, names...) -> markers
+ *   entities.c  validated phones, IDs, cards, QQ/WeChat, e-mail, URLs
+ *   shingle.c   character n-grams of the masked text -> 64-bit hashes
+ *   minhash.c   one-permutation MinHash, LSH band keys, (b, r) from -t
+ *   store.c     the letters kept: compact in memory, text spilled to disk
+ *   lsh.c       candidate pairs by sorted band keys
+ *   verify.c    exact Jaccard/containment of candidate pairs
+ *   cluster.c   union-find, deterministic ids and representatives
+ *   template.c  the shared text with slots, and each member's fills
+ *   report.c    human, JSON and CSV output
+ *   index.c     --index: saved signatures for incremental runs
+ *   mapreduce.c --map / --reduce / --merge for Hadoop Streaming or sort
+ */
+#ifndef CD_H
+#define CD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+struct rec_out;
+
+#define TOOL		"complaint-dedupe"
+#define CD_NGRAM	5		/* characters per shingle */
+#define CD_NPERM	128		/* MinHash values per letter */
+#define CD_MAXBANDS	128
+#define CD_MINSHINGLES	8		/* fewer: cluster only exact copies */
+#define CD_MAXLETTER	(16u << 20)	/* bytes of one letter */
+#define CD_NOTIME	INT64_MIN
+#define CD_DEFAULT_T	0.5		/* see bench/complaint-dedupe-gen.py */
+
+/* Slot types: masked text carries them as private-use code points. */
+enum slot {
+	SLOT_NUM, SLOT_DATE, SLOT_TIME, SLOT_AMOUNT, SLOT_PHONE, SLOT_ID,
+	SLOT_CARD, SLOT_NAME, SLOT_QQ, SLOT_WECHAT, SLOT_EMAIL, SLOT_URL,
+	SLOT_ORG, SLOT_REF, SLOT_NTYPES
+};
+#define SLOT_BASE	0xE000
+#define SLOT_CP(t)	(SLOT_BASE + (int32_t)(t))
+#define IS_SLOT_CP(c)	((c) >= SLOT_BASE && (c) < SLOT_BASE + SLOT_NTYPES)
+const char	*slot_name(enum slot);
+
+/* Entity types (validated values, for links between clusters). */
+enum ent {
+	ENT_PHONE, ENT_ID, ENT_CARD, ENT_QQ, ENT_WECHAT, ENT_EMAIL, ENT_URL,
+	ENT_META, ENT_NTYPES
+};
+const char	*ent_name(enum ent);
+
+/* A growable byte buffer. */
+struct buf {
+	char	*s;
+	size_t	 len, cap;
+};
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_addc(struct buf *, char);
+void	 buf_addcp(struct buf *, int32_t);
+void	 buf_free(struct buf *);
+
+/* One letter once analysed (worker output). */
+struct letter {
+	char		*masked;	/* normalised text, slots as markers */
+	size_t		 maskedlen;
+	struct buf	 fills;		/* "type\x1fvalue\x1e" per slot, in order */
+	struct buf	 ents;		/* "type\x1fvalue\x1e" per entity */
+	uint64_t	*sh;		/* sorted distinct shingle hashes */
+	size_t		 nsh;
+	uint32_t	 band[CD_MAXBANDS];
+	uint64_t	 thash;		/* hash of the masked text */
+	uint64_t	 nhash;		/* hash of the unmasked normalised text */
+	unsigned char	 sha[32];
+	size_t		 size;		/* bytes of the letter as read */
+};
+
+/* Options that reach the analysis. */
+struct cd_params {
+	double		 t;		/* Jaccard threshold */
+	double		 containment;	/* 0: off */
+	int		 bands, rows;
+	int		 ngram;
+};
+
+/* normalize.c */
+char	*cd_normalize(const char *utf8, size_t len, size_t *outlen);
+bool	 cd_is_skip(int32_t cp);	/* not shingled: spaces, punctuation */
+
+/* mask.c: masks n and records fills and entities into l. */
+void	 cd_mask(const char *norm, size_t len, struct letter *l);
+
+/* entities.c */
+bool	 ent_id_valid(const char *s, size_t len);
+bool	 ent_luhn(const char *s, size_t len);
+bool	 ent_mobile(const char *s, size_t len);
+void	 ent_add(struct buf *, enum ent, const char *s, size_t len);
+
+/* shingle.c */
+uint64_t cd_hash64(const void *, size_t, uint64_t seed);
+size_t	 cd_shingles(const char *masked, size_t len, int n, uint64_t **out);
+
+/* minhash.c */
+void	 cd_params_from_t(struct cd_params *);
+void	 cd_minhash(const uint64_t *sh, size_t nsh, const struct cd_params *,
+	    uint32_t *band);
+
+/* verify.c */
+struct sim {
+	double	 jaccard, containment;
+};
+void	 cd_similarity(const uint64_t *a, size_t na, const uint64_t *b,
+	    size_t nb, struct sim *);
+bool	 cd_accept(const struct cd_params *, const struct sim *);
+
+/* letter analysis (analyse.c) */
+int	 cd_analyse(const char *utf8, size_t len, const struct cd_params *,
+	    struct letter *);
+void	 cd_letter_free(struct letter *);
+
+size_t	 cd_set(uint64_t *, size_t);
+
+/* store.c: every letter read, compact in memory, its text spilled to a file. */
+struct src {
+	char		*path, *member;
+	uint32_t	 rank;		/* place in (path, member) order */
+};
+struct doc {
+	uint64_t	 off;		/* spill record */
+	uint32_t	 len;
+	uint32_t	 src;
+	uint32_t	 row;		/* 1-based record number, 0 = whole file */
+	uint32_t	 nsh;
+	uint64_t	 thash, nhash;
+	int64_t		 time;
+	uint64_t	 size;
+	unsigned char	 sha[32];
+	int32_t		 oldcl;		/* cluster id from --index, or 0 */
+};
+struct entrec {
+	uint64_t	 h;		/* hash of type and value */
+	uint32_t	 doc;
+	uint8_t		 type;
+};
+/* One letter's spilled fields, pointers into one malloc'd block. */
+struct docdata {
+	char		*block;
+	const char	*masked, *fills, *ents, *meta;
+	size_t		 maskedlen;
+};
+struct store {
+	struct doc	*d;
+	size_t		 n, cap;
+	struct src	*s;
+	size_t		 ns, scap;
+	uint32_t	*band;		/* n x bands */
+	int		 bands;
+	struct entrec	*e;
+	size_t		 ne, ecap;
+	FILE		*spill;
+	uint64_t	 spilled;
+	uint32_t	*rank;		/* doc -> canonical order */
+	uint32_t	*byrank;	/* canonical order -> doc */
+};
+int	 store_init(struct store *, int bands);
+uint32_t store_src(struct store *, const char *path, const char *member);
+/* Adds a letter; meta is JSON text or NULL.  Returns the doc index. */
+uint32_t store_add(struct store *, uint32_t src, uint32_t row,
+	    const struct letter *, const char *meta, int64_t time);
+int	 store_get(const struct store *, uint32_t doc, struct docdata *);
+void	 store_put(struct docdata *);
+/* Shingle set of a stored letter (malloc'd, sorted, distinct). */
+size_t	 store_shingles(const struct store *, uint32_t doc, int ngram,
+	    uint64_t **);
+void	 store_rank(struct store *);
+int	 store_cmp(const struct store *, uint32_t a, uint32_t b);
+void	 store_free(struct store *);
+
+/* cluster.c */
+struct cluster {
+	uint32_t	 id;
+	uint32_t	 rep;
+	uint32_t	*m;		/* members, canonical order */
+	size_t		 n;
+	double		*jac, *cont;	/* to the representative */
+};
+struct clusters {
+	struct cluster	*c;
+	size_t		 n;		/* clusters of 2+ */
+	uint32_t	*of;		/* doc -> cluster id (0: alone) */
+	size_t		 clustered;	/* letters in clusters */
+};
+struct uf;
+struct uf *uf_new(size_t);
+uint32_t uf_find(struct uf *, uint32_t);
+bool	 uf_union(struct uf *, uint32_t, uint32_t);
+void	 uf_free(struct uf *);
+/* Exact copies: identical normalised text, or identical masked text. */
+void	 cd_union_exact(struct store *, struct uf *);
+void	 cd_lsh(struct store *, const struct cd_params *, struct uf *, int jobs,
+	    unsigned long *candidates, unsigned long *verified);
+void	 cd_clusters(struct store *, const struct cd_params *, struct uf *,
+	    struct clusters *);
+void	 cd_clusters_free(struct clusters *);
+
+/* template.c */
+struct tmpl {
+	char		*text;		/* representative's masked text, slots as {{type}} */
+	size_t		 nslots;
+	enum slot	*type;
+	char		***fill;	/* [member][slot] or NULL */
+};
+void	 cd_template(const struct store *, const struct cluster *, struct tmpl *);
+void	 cd_template_free(struct tmpl *, size_t nmembers);
+
+/* report.c */
+struct report_opts {
+	bool		 json, csv, color;
+	int		 verbose;
+	const char	*watchlist;
+};
+struct links;
+struct links *links_build(const struct store *, const struct clusters *);
+void	 links_free(struct links *);
+json_t	*links_entities(const struct links *, uint32_t id, json_t **links);
+int	 watch_load(const char *path, struct rec_out *);
+bool	 watch_hit(const char *type, const char *value);
+void	 report(struct rec_out *, const struct store *, const struct clusters *,
+	    const struct report_opts *, const struct cd_params *);
+
+/* main.c / run.c */
+#include "cli.h"
+enum mode { MODE_RUN, MODE_MAP, MODE_REDUCE, MODE_MERGE };
+struct opts {
+	struct cli_common c;
+	struct cd_params params;
+	bool		 csv, field_given;
+	const char	*field, *meta, *timecol, *index, *watchlist;
+	enum mode	 mode;
+	int		 nmodes;
+	char		**paths;
+	int		 npaths;
+};
+struct rd;
+void	 opts_init(struct opts *);
+int	 run(const struct opts *, int argc, char **argv);
+int	 read_all(struct rd *, const struct opts *);
+
+/* index.c */
+int	 index_load(const char *path, struct store *, struct rec_out *);
+int	 index_save(const char *path, const struct store *,
+	    const struct clusters *, struct rec_out *);
+
+/* mapreduce.c */
+int	 mr_map(const struct opts *, struct rd *, int argc, char **argv);
+int	 mr_reduce(const struct opts *, const struct cd_params *);
+void	 mr_merge_read(const struct opts *, struct store *, struct rec_out *);
+void	 mr_merge_edges(struct store *, struct uf *);
+
+#endif

@@ -1,0 +1,334 @@
+/*
+ * Clusters: union-find over verified pairs.  Candidate pairs come from
+ * letters that share a band key; within a bucket (sorted in canonical
+ * order) each letter is checked against the bucket's first letter and
+ * against its predecessor.  Both rules depend on the bucket alone, so a
+ * sharded --reduce finds the same edges; here a check is skipped when
+ * the two letters are already joined, which changes no component.
+ * Components, their ids (largest first, then canonical order) and
+ * representatives are therefore the same for any -j and any sharding.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd.h"
+
+struct uf {
+	uint32_t	*p;
+	uint8_t		*r;
+};
+
+struct uf *
+uf_new(size_t n)
+{
+	struct uf *u;
+	size_t	 i;
+
+	if ((u = malloc(sizeof(*u))) == NULL ||
+	    (u->p = malloc((n + 1) * sizeof(*u->p))) == NULL ||
+	    (u->r = calloc(n + 1, 1)) == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		u->p[i] = (uint32_t)i;
+	return u;
+}
+
+uint32_t
+uf_find(struct uf *u, uint32_t x)
+{
+	while (u->p[x] != x) {
+		u->p[x] = u->p[u->p[x]];
+		x = u->p[x];
+	}
+	return x;
+}
+
+bool
+uf_union(struct uf *u, uint32_t a, uint32_t b)
+{
+	a = uf_find(u, a);
+	b = uf_find(u, b);
+	if (a == b)
+		return false;
+	if (u->r[a] < u->r[b]) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	u->p[b] = a;
+	if (u->r[a] == u->r[b])
+		u->r[a]++;
+	return true;
+}
+
+void
+uf_free(struct uf *u)
+{
+	if (u == NULL)
+		return;
+	free(u->p);
+	free(u->r);
+	free(u);
+}
+
+struct keyed {
+	uint64_t	 key;
+	uint32_t	 rank;
+};
+
+static int
+keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* Identical normalised text (any length), or identical masked text. */
+void
+cd_union_exact(struct store *st, struct uf *u)
+{
+	struct keyed *k;
+	size_t	 i, n = st->n;
+	int	 pass;
+
+	if ((k = malloc((n + 1) * sizeof(*k))) == NULL)
+		abort();
+	for (pass = 0; pass < 2; pass++) {
+		size_t	 m = 0;
+
+		for (i = 0; i < n; i++) {
+			if (pass == 1 && st->d[i].nsh < CD_MINSHINGLES)
+				continue;
+			k[m].key = pass ? st->d[i].thash : st->d[i].nhash;
+			k[m++].rank = st->rank[i];
+		}
+		qsort(k, m, sizeof(*k), keyed_cmp);
+		for (i = 1; i < m; i++)
+			if (k[i].key == k[i - 1].key)
+				uf_union(u, st->byrank[k[i].rank],
+				    st->byrank[k[i - 1].rank]);
+	}
+	free(k);
+}
+
+/* A small cache of shingle sets: bucket leaders are checked many times. */
+#define CACHE	64
+struct shcache {
+	uint32_t	 doc[CACHE];
+	uint64_t	*set[CACHE];
+	size_t		 n[CACHE];
+};
+
+static const uint64_t *
+cached(struct shcache *c, const struct store *st, uint32_t doc, int ngram,
+    size_t *n)
+{
+	unsigned slot = doc % CACHE;
+
+	if (c->set[slot] == NULL || c->doc[slot] != doc) {
+		free(c->set[slot]);
+		c->n[slot] = store_shingles(st, doc, ngram, &c->set[slot]);
+		c->doc[slot] = doc;
+	}
+	*n = c->n[slot];
+	return c->set[slot];
+}
+
+static void
+check(struct store *st, const struct cd_params *p, struct uf *u,
+    struct shcache *c, uint32_t a, uint32_t b, unsigned long *verified)
+{
+	const uint64_t *sa, *sb;
+	uint64_t *own = NULL;
+	size_t	 na, nb;
+	struct sim s;
+
+	if (uf_find(u, a) == uf_find(u, b))
+		return;
+	sa = cached(c, st, a, p->ngram, &na);
+	if (a % CACHE == b % CACHE)	/* would evict a: load b apart */
+		nb = store_shingles(st, b, p->ngram, &own), sb = own;
+	else
+		sb = cached(c, st, b, p->ngram, &nb);
+	(*verified)++;
+	cd_similarity(sa, na, sb, nb, &s);
+	if (cd_accept(p, &s))
+		uf_union(u, a, b);
+	free(own);
+}
+
+void
+cd_lsh(struct store *st, const struct cd_params *p, struct uf *u, int jobs,
+    unsigned long *candidates, unsigned long *verified)
+{
+	struct keyed *k;
+	struct shcache c;
+	size_t	 i, j, m, n = st->n;
+	int	 b;
+
+	(void)jobs;
+	memset(&c, 0, sizeof(c));
+	if ((k = malloc((n + 1) * sizeof(*k))) == NULL)
+		abort();
+	for (b = 0; b < p->bands; b++) {
+		m = 0;
+		for (i = 0; i < n; i++) {
+			if (st->d[i].nsh < CD_MINSHINGLES)
+				continue;
+			k[m].key = st->band[i * (size_t)p->bands + (size_t)b];
+			k[m++].rank = st->rank[i];
+		}
+		qsort(k, m, sizeof(*k), keyed_cmp);
+		for (i = 0; i < m; i = j) {
+			for (j = i + 1; j < m && k[j].key == k[i].key; j++) {
+				uint32_t lead = st->byrank[k[i].rank];
+				uint32_t prev = st->byrank[k[j - 1].rank];
+				uint32_t cur = st->byrank[k[j].rank];
+
+				(*candidates)++;
+				check(st, p, u, &c, lead, cur, verified);
+				if (j - 1 != i)
+					check(st, p, u, &c, prev, cur, verified);
+			}
+		}
+	}
+	for (i = 0; i < CACHE; i++)
+		free(c.set[i]);
+	free(k);
+}
+
+struct comp {
+	uint32_t	 root, first, n;	/* first: lowest rank */
+};
+
+static int
+comp_cmp(const void *a, const void *b)
+{
+	const struct comp *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The representative: the member whose masked text most members share. */
+static uint32_t
+pick_rep(const struct store *st, const uint32_t *m, size_t n)
+{
+	size_t	 i, j, best = 0, bestc = 0, cnt;
+
+	for (i = 0; i < n && i < 512; i++) {
+		for (cnt = 0, j = 0; j < n && j < 512; j++)
+			cnt += st->d[m[j]].thash == st->d[m[i]].thash;
+		if (cnt > bestc)
+			bestc = cnt, best = i;
+	}
+	return m[best];
+}
+
+static void
+fill_cluster(const struct store *st, const struct cd_params *p,
+    struct cluster *c)
+{
+	uint64_t *rs, *ms;
+	size_t	 nr, nm, i;
+	struct sim s;
+
+	c->rep = pick_rep(st, c->m, c->n);
+	if ((c->jac = malloc(c->n * sizeof(double))) == NULL ||
+	    (c->cont = malloc(c->n * sizeof(double))) == NULL)
+		abort();
+	nr = store_shingles(st, c->rep, p->ngram, &rs);
+	for (i = 0; i < c->n; i++) {
+		if (st->d[c->m[i]].nhash == st->d[c->rep].nhash ||
+		    c->m[i] == c->rep) {
+			c->jac[i] = c->cont[i] = 1;
+			continue;
+		}
+		nm = store_shingles(st, c->m[i], p->ngram, &ms);
+		cd_similarity(rs, nr, ms, nm, &s);
+		c->jac[i] = s.jaccard;
+		c->cont[i] = s.containment;
+		free(ms);
+	}
+	free(rs);
+}
+
+void
+cd_clusters(struct store *st, const struct cd_params *p, struct uf *u,
+    struct clusters *out)
+{
+	uint32_t *cnt, *slot, root;
+	struct comp *cp;
+	size_t	 i, nc = 0, r;
+
+	memset(out, 0, sizeof(*out));
+	if ((cnt = calloc(st->n + 1, sizeof(*cnt))) == NULL ||
+	    (slot = malloc((st->n + 1) * sizeof(*slot))) == NULL ||
+	    (out->of = calloc(st->n + 1, sizeof(*out->of))) == NULL)
+		abort();
+	for (i = 0; i < st->n; i++)
+		cnt[uf_find(u, (uint32_t)i)]++;
+	for (i = 0; i < st->n; i++)
+		nc += cnt[i] > 1;
+	if ((cp = calloc(nc + 1, sizeof(*cp))) == NULL)
+		abort();
+	nc = 0;
+	/* walking in canonical order makes each component's first its lowest rank */
+	for (r = 0; r < st->n; r++) {
+		root = uf_find(u, st->byrank[r]);
+		if (cnt[root] > 1) {
+			cp[nc].root = root;
+			cp[nc].first = (uint32_t)r;
+			cp[nc++].n = cnt[root];
+			cnt[root] = 0;
+		}
+	}
+	qsort(cp, nc, sizeof(*cp), comp_cmp);
+	if ((out->c = calloc(nc + 1, sizeof(*out->c))) == NULL)
+		abort();
+	for (i = 0; i < st->n; i++)
+		slot[i] = UINT32_MAX;
+	for (i = 0; i < nc; i++) {
+		slot[cp[i].root] = (uint32_t)i;
+		out->c[i].id = (uint32_t)i + 1;
+		if ((out->c[i].m = malloc(cp[i].n * sizeof(uint32_t))) == NULL)
+			abort();
+	}
+	for (r = 0; r < st->n; r++) {
+		uint32_t d = st->byrank[r], s = slot[uf_find(u, d)];
+
+		if (s == UINT32_MAX)
+			continue;
+		out->c[s].m[out->c[s].n++] = d;
+		out->of[d] = s + 1;
+	}
+	out->n = nc;
+	for (i = 0; i < nc; i++) {
+		fill_cluster(st, p, &out->c[i]);
+		out->clustered += out->c[i].n;
+	}
+	free(cp);
+	free(cnt);
+	free(slot);
+}
+
+void
+cd_clusters_free(struct clusters *cs)
+{
+	size_t	 i;
+
+	for (i = 0; i < cs->n; i++) {
+		free(cs->c[i].m);
+		free(cs->c[i].jac);
+		free(cs->c[i].cont);
+	}
+	free(cs->c);
+	free(cs->of);
+	memset(cs, 0, sizeof(*cs));
+}

@@ -1,0 +1,266 @@
+/*
+ * The letters kept between reading and clustering.  At a million
+ * letters only what clustering needs stays in memory (about 100 bytes
+ * plus the band keys per letter); the masked text, fills, entities and
+ * metadata go to an unlinked temporary file and are read back with
+ * pread(2) for the few letters a step looks at.  Memory is then bounded
+ * by the count of letters, not their text.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cd.h"
+
+#define GROW(p, n, cap) do {						\
+	if ((n) == (cap)) {						\
+		void *np_;						\
+		(cap) = (cap) ? (cap) * 2 : 1024;			\
+		if ((np_ = realloc((p), (cap) * sizeof(*(p)))) == NULL)	\
+			abort();					\
+		(p) = np_;						\
+	}								\
+} while (0)
+
+int
+store_init(struct store *st, int bands)
+{
+	memset(st, 0, sizeof(*st));
+	st->bands = bands;
+	if ((st->spill = tmpfile()) == NULL)
+		return -1;
+	return 0;
+}
+
+uint32_t
+store_src(struct store *st, const char *path, const char *member)
+{
+	struct src *s;
+
+	if (st->ns > 0) {
+		s = &st->s[st->ns - 1];
+		if (strcmp(s->path, path) == 0 && ((s->member == NULL &&
+		    member == NULL) || (s->member && member &&
+		    strcmp(s->member, member) == 0)))
+			return (uint32_t)(st->ns - 1);
+	}
+	GROW(st->s, st->ns, st->scap);
+	s = &st->s[st->ns];
+	if ((s->path = strdup(path)) == NULL ||
+	    (member && (s->member = strdup(member)) == NULL))
+		abort();
+	if (member == NULL)
+		s->member = NULL;
+	return (uint32_t)st->ns++;
+}
+
+static void
+spill_field(struct store *st, const char *s, size_t n)
+{
+	if (n)
+		fwrite(s, 1, n, st->spill);
+	fputc('\0', st->spill);
+}
+
+static void
+add_ents(struct store *st, uint32_t doc, const char *e, size_t len)
+{
+	const char *p = e, *end = e + len, *rs;
+	int	 t;
+
+	while (p < end && (rs = memchr(p, '\x1e', (size_t)(end - p))) != NULL) {
+		for (t = 0; t < ENT_NTYPES; t++)
+			if (strncmp(p, ent_name(t), strlen(ent_name(t))) == 0 &&
+			    p[strlen(ent_name(t))] == '\x1f')
+				break;
+		GROW(st->e, st->ne, st->ecap);
+		st->e[st->ne].h = cd_hash64(p, (size_t)(rs - p), 7);
+		st->e[st->ne].doc = doc;
+		st->e[st->ne].type = (uint8_t)t;
+		st->ne++;
+		p = rs + 1;
+	}
+}
+
+uint32_t
+store_add(struct store *st, uint32_t src, uint32_t row, const struct letter *l,
+    const char *meta, int64_t time)
+{
+	struct doc *d;
+	uint32_t id = (uint32_t)st->n;
+	size_t	 ml = meta ? strlen(meta) : 0;
+
+	if (st->n == st->cap) {
+		GROW(st->d, st->n, st->cap);
+		if ((st->band = realloc(st->band, st->cap * (size_t)st->bands *
+		    sizeof(*st->band))) == NULL)
+			abort();
+	}
+	d = &st->d[st->n++];
+	memset(d, 0, sizeof(*d));
+	d->off = st->spilled;
+	d->src = src;
+	d->row = row;
+	d->nsh = (uint32_t)l->nsh;
+	d->thash = l->thash;
+	d->nhash = l->nhash;
+	d->time = time;
+	d->size = l->size;
+	memcpy(d->sha, l->sha, 32);
+	memcpy(st->band + (size_t)id * (size_t)st->bands, l->band,
+	    (size_t)st->bands * sizeof(*st->band));
+	spill_field(st, l->masked, l->maskedlen);
+	spill_field(st, l->fills.s, l->fills.len);
+	spill_field(st, l->ents.s, l->ents.len);
+	spill_field(st, meta, ml);
+	d->len = (uint32_t)(l->maskedlen + l->fills.len + l->ents.len + ml + 4);
+	st->spilled += d->len;
+	add_ents(st, id, l->ents.s, l->ents.len);
+	return id;
+}
+
+int
+store_get(const struct store *st, uint32_t doc, struct docdata *dd)
+{
+	const struct doc *d = &st->d[doc];
+	size_t	 got = 0;
+	ssize_t	 r;
+	char	*p;
+
+	memset(dd, 0, sizeof(*dd));
+	if ((dd->block = malloc((size_t)d->len + 1)) == NULL)
+		abort();
+	while (got < d->len) {
+		r = pread(fileno(st->spill), dd->block + got, d->len - got,
+		    (off_t)(d->off + got));
+		if (r <= 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			free(dd->block);
+			dd->block = NULL;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	dd->block[d->len] = '\0';
+	p = dd->block;
+	dd->masked = p;
+	dd->maskedlen = strlen(p);
+	p += dd->maskedlen + 1;
+	dd->fills = p;
+	p += strlen(p) + 1;
+	dd->ents = p;
+	p += strlen(p) + 1;
+	dd->meta = p;
+	return 0;
+}
+
+void
+store_put(struct docdata *dd)
+{
+	free(dd->block);
+	dd->block = NULL;
+}
+
+size_t
+store_shingles(const struct store *st, uint32_t doc, int ngram, uint64_t **out)
+{
+	struct docdata dd;
+	size_t	 n;
+
+	if (store_get(st, doc, &dd) == -1) {
+		*out = NULL;
+		return 0;
+	}
+	n = cd_shingles(dd.masked, dd.maskedlen, ngram, out);
+	store_put(&dd);
+	return cd_set(*out, n);
+}
+
+static const struct store *rank_st;
+
+static int
+src_cmp(const void *a, const void *b)
+{
+	const struct src *x = &rank_st->s[*(const uint32_t *)a];
+	const struct src *y = &rank_st->s[*(const uint32_t *)b];
+	int	 c;
+
+	if ((c = strcmp(x->path, y->path)) != 0)
+		return c;
+	if (x->member == NULL || y->member == NULL)
+		return (x->member != NULL) - (y->member != NULL);
+	return strcmp(x->member, y->member);
+}
+
+int
+store_cmp(const struct store *st, uint32_t a, uint32_t b)
+{
+	const struct doc *x = &st->d[a], *y = &st->d[b];
+
+	if (x->src != y->src)
+		return st->s[x->src].rank < st->s[y->src].rank ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int
+doc_cmp(const void *a, const void *b)
+{
+	return store_cmp(rank_st, *(const uint32_t *)a, *(const uint32_t *)b);
+}
+
+/*
+ * The canonical order of letters is (path, member, row), not the order
+ * of reading: leaders, representatives and ids then come out the same
+ * for a one-process run, a sharded --map/--reduce/--merge run and any -j.
+ */
+void
+store_rank(struct store *st)
+{
+	uint32_t *o;
+	size_t	 i;
+
+	fflush(st->spill);
+	rank_st = st;
+	if ((o = malloc((st->ns + 1) * sizeof(*o))) == NULL)
+		abort();
+	for (i = 0; i < st->ns; i++)
+		o[i] = (uint32_t)i;
+	qsort(o, st->ns, sizeof(*o), src_cmp);
+	for (i = 0; i < st->ns; i++)
+		st->s[o[i]].rank = (uint32_t)i;
+	free(o);
+	free(st->rank);
+	free(st->byrank);
+	if ((st->rank = malloc((st->n + 1) * sizeof(*st->rank))) == NULL ||
+	    (st->byrank = malloc((st->n + 1) * sizeof(*st->byrank))) == NULL)
+		abort();
+	for (i = 0; i < st->n; i++)
+		st->byrank[i] = (uint32_t)i;
+	qsort(st->byrank, st->n, sizeof(*st->byrank), doc_cmp);
+	for (i = 0; i < st->n; i++)
+		st->rank[st->byrank[i]] = (uint32_t)i;
+}
+
+void
+store_free(struct store *st)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->ns; i++) {
+		free(st->s[i].path);
+		free(st->s[i].member);
+	}
+	free(st->s);
+	free(st->d);
+	free(st->band);
+	free(st->e);
+	free(st->rank);
+	free(st->byrank);
+	if (st->spill)
+		fclose(st->spill);
+	memset(st, 0, sizeof(*st));
+}

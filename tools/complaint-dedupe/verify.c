@@ -1,0 +1,34 @@
+/*
+ * Exact verification: every candidate pair from the bands is checked on
+ * the full shingle sets before it may join a cluster, so the LSH
+ * estimate decides only what is looked at, never what is reported.
+ */
+#include "config.h"
+
+#include "cd.h"
+
+void
+cd_similarity(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+    struct sim *s)
+{
+	size_t	 i = 0, j = 0, inter = 0;
+
+	while (i < na && j < nb) {
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else
+			inter++, i++, j++;
+	}
+	s->jaccard = na + nb - inter > 0 ? (double)inter / (double)(na + nb - inter) : 1;
+	s->containment = na && nb ? (double)inter / (double)(na < nb ? na : nb) : 0;
+}
+
+bool
+cd_accept(const struct cd_params *p, const struct sim *s)
+{
+	if (s->jaccard >= p->t)
+		return true;
+	return p->containment > 0 && s->containment >= p->containment;
+}
