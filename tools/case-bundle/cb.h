@@ -264,7 +264,7 @@ struct vstate {
 	json_t		*index;		/* name -> position in f */
 	json_t		*info;		/* bag-info labels */
 	char		*top;
-	bool		 is_dir, have_data;
+	bool		 is_dir, have_data, raw_checked;
 	uint64_t	 members, bytes;
 	struct phash	*ph;
 	int		 alg[PHASH_MAXALGS], nalg;

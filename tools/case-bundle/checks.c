@@ -462,8 +462,9 @@ vfy_steps(struct vstate *vs)
 
 	taglisted = json_object();
 	if (!vs->is_dir)
-		note(vs, S_ARCHIVE, "%llu member(s) under '%s'",
-		    (unsigned long long)vs->members, vs->top ? vs->top : "");
+		note(vs, S_ARCHIVE, "%llu member(s) under '%s'%s",
+		    (unsigned long long)vs->members, vs->top ? vs->top : "",
+		    vs->raw_checked ? "; archive SHA-256 matches its .sha256" : "");
 	else
 		note(vs, S_ARCHIVE, "a directory: nothing to unpack");
 	step_structure(vs, &nman);

@@ -10,3 +10,13 @@ case_bundle_SOURCES = tools/case-bundle/main.c tools/case-bundle/cb.h \
 	tools/case-bundle/verify.c
 case_bundle_LDADD = $(COMMON_LIBS)
 dist_man_MANS += man/case-bundle.1
+
+CB_TESTS = tests/case-bundle/01-create-verify.sh \
+	tests/case-bundle/02-bagit-interop.sh \
+	tests/case-bundle/03-mutation.sh \
+	tests/case-bundle/04-reproducible.sh
+TESTS += $(CB_TESTS)
+EXTRA_DIST += $(CB_TESTS) tests/case-bundle/bagit-check.sh \
+	tests/case-bundle/02-bagit-interop.sh.stdout.exact \
+	tests/case-bundle/03-mutation.sh.stdout.exact \
+	tests/case-bundle/04-reproducible.sh.stdout.exact

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <err.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,12 @@ main(int argc, char **argv)
 	size_t	 v, nl = 19;
 	int	 ch, i;
 
+	/*
+	 * Names are UTF-8 whatever the user's locale: libarchive converts
+	 * through the locale, so a fixed UTF-8 one keeps archives identical.
+	 */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		setlocale(LC_CTYPE, "en_US.UTF-8");
 	for (i = 0; i < F_NFIELDS; i++)		/* the field table is the source */
 		longopts[nl++] = (struct option){ cb_fields[i].opt,
 		    required_argument, NULL, O_FIELD0 + i };

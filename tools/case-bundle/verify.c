@@ -11,6 +11,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <strings.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,8 +109,10 @@ take_hashes(struct vstate *vs, struct vfile *f, char hex[][HASH_HEXMAX])
 {
 	int	 i;
 
-	for (i = 0; i < vs->nalg; i++)
+	for (i = 0; i < vs->nalg; i++) {
+		free(f->hex[vs->alg[i]]);
 		f->hex[vs->alg[i]] = cb_xstrdup(hex[i]);
+	}
 }
 
 /* rd(arg, buf, n) reads like read(2). */
@@ -124,6 +127,7 @@ consume(struct vstate *vs, struct vfile *f,
 	bool	 keep = !f->payload && f->size <= CB_TAGMAX;
 
 	if (keep) {
+		free(f->buf);
 		f->buf = cb_xmalloc(f->size + 1);
 		while (done < f->size && (n = rd(arg, f->buf + done,
 		    f->size - done)) > 0)
@@ -164,18 +168,53 @@ rd_fd(void *arg, void *buf, size_t n)
 
 /* ---- archive mode */
 
+/*
+ * The archive's own bytes, hashed on another thread as libarchive reads
+ * them, for the CASE.tar.sha256 written beside it: a byte changed
+ * anywhere, even in tar padding no member covers, is then seen.
+ */
+struct rawsrc {
+	int		 fd;
+	struct phash	*ph;
+};
+
+static la_ssize_t
+raw_read(struct archive *a, void *arg, const void **buf)
+{
+	struct rawsrc *rs = arg;
+	unsigned char *b = phash_slot(rs->ph);
+	ssize_t	 n = read(rs->fd, b, PHASH_SLOT);
+
+	if (n < 0) {
+		archive_set_error(a, errno, "%s", strerror(errno));
+		return -1;
+	}
+	phash_submit(rs->ph, (size_t)n);
+	*buf = b;
+	return n;
+}
+
+static char errbuf[256];
+
 static struct archive *
-open_archive(const char *path)
+open_archive(const char *path, struct rawsrc *rs, const char **why)
 {
 	struct archive *a = archive_read_new();
+	int	 r;
 
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_zstd(a);
 	archive_read_support_filter_xz(a);
 	archive_read_support_filter_bzip2(a);
-	if (archive_read_open_filename(a, path, 1 << 20) != ARCHIVE_OK) {
-		warnx("cannot open '%s': %s", path, archive_error_string(a));
+	if (rs != NULL)
+		r = archive_read_open(a, rs, NULL, raw_read, NULL);
+	else
+		r = archive_read_open_filename(a, path, 1 << 20);
+	if (r != ARCHIVE_OK) {
+		*why = archive_error_string(a) ? archive_error_string(a) : "?";
+		snprintf(errbuf, sizeof(errbuf), "%s", *why);
+		*why = errbuf;
 		archive_read_free(a);
 		return NULL;
 	}
@@ -227,17 +266,71 @@ entry_ok(struct vstate *vs, struct archive_entry *e, const char *p)
 	return 0;
 }
 
+/* The hex digest in a "HEX  NAME" sidecar, if there is one. */
+static bool
+sidecar_hash(const char *path, char *hex, size_t len)
+{
+	char	 p[4096], line[256];
+	FILE	*fp;
+	bool	 ok;
+
+	snprintf(p, sizeof(p), "%s.sha256", path);
+	if ((fp = fopen(p, "r")) == NULL)
+		return false;
+	ok = fgets(line, sizeof(line), fp) != NULL &&
+	    sscanf(line, "%128[0-9a-fA-F]", hex) == 1 && strlen(hex) == 64;
+	fclose(fp);
+	(void)len;
+	return ok;
+}
+
+static void
+raw_check(struct vstate *vs, const char *path, struct rawsrc *rs,
+    const char *want)
+{
+	char	 hex[1][HASH_HEXMAX];
+
+	phash_end(rs->ph, hex);
+	if (strcasecmp(hex[0], want) != 0)
+		vs_problem(vs, S_ARCHIVE, "SHA-256 of the archive differs from "
+		    "%s.sha256", cb_base_name(path));
+	else
+		vs->raw_checked = true;
+}
+
 static int
 pass_archive(struct vstate *vs, const char *path, bool first)
 {
-	struct archive *a = open_archive(path);
+	struct rawsrc rs = { -1, NULL };
+	char	 want[HASH_HEXMAX];
+	bool	 raw = first && sidecar_hash(path, want, sizeof(want));
+	const char *why;
+	struct archive *a;
 	struct archive_entry *e;
 	const char *p, *rel;
 	struct vfile *f;
 	int	 r;
 
-	if (a == NULL)
+	if (raw) {
+		if ((rs.fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			warn("cannot open '%s'", path);
+			return -1;
+		}
+		rs.ph = phash_new((const EVP_MD *[]){ EVP_sha256() }, 1);
+	}
+	if (access(path, R_OK) == -1) {
+		warn("cannot open '%s'", path);
 		return -1;
+	}
+	if ((a = open_archive(path, raw ? &rs : NULL, &why)) == NULL) {
+		/* readable, but not a tar we know: an invalid bundle */
+		vs_problem(vs, S_ARCHIVE, "not a readable tar archive: %s", why);
+		if (raw) {
+			phash_free(rs.ph);
+			close(rs.fd);
+		}
+		return 0;
+	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 	    r == ARCHIVE_WARN) {
 		p = archive_entry_pathname_utf8(e);
@@ -263,13 +356,23 @@ pass_archive(struct vstate *vs, const char *path, bool first)
 			vs_problem(vs, S_ARCHIVE, "'%s': truncated or unreadable: %s",
 			    rel, archive_error_string(a) ? archive_error_string(a) :
 			    "short read");
-			archive_read_free(a);
-			return 0;
+			r = ARCHIVE_EOF;
+			break;
 		}
 	}
 	if (r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN)
 		vs_problem(vs, S_ARCHIVE, "archive is truncated or corrupt: %s",
 		    archive_error_string(a));
+	if (raw) {
+		/* drain what libarchive left unread (end blocks, padding) */
+		const void *b;
+
+		while (raw_read(a, &rs, &b) > 0)
+			;
+		raw_check(vs, path, &rs, want);
+		phash_free(rs.ph);
+		close(rs.fd);
+	}
 	archive_read_free(a);
 	return 0;
 }
@@ -442,6 +545,7 @@ collect(struct vstate *vs, const char *path)
 
 			memcpy(all + 3, more, (n > 3 ? 3 : n) * sizeof(int));
 			set_algs(vs, all, 3 + (n > 3 ? 3 : n));
+			pass_dir(vs, path, true);	/* small: read again */
 		}
 		return pass_dir(vs, path, false);
 	}
