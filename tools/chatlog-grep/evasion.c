@@ -162,12 +162,6 @@ fold_of(uint32_t cp)
 	return cp < 0x10000 ? ftab[cp] : fold_cp(cp);
 }
 
-static inline bool
-is_digit(uint32_t cp)
-{
-	return cp >= '0' && cp <= '9';
-}
-
 /* Decodes the valid UTF-8 character at s[*i] (the reader guarantees validity). */
 static inline uint32_t
 next_cp(const char *s, size_t len, size_t *i)
@@ -204,8 +198,8 @@ ev_fold(const char *s, size_t len, struct buf *out, struct buf *src)
 		f = fold_of(cp);
 		if (f >= DROP_SEP)
 			continue;
-		if (f == prev && !is_digit(f))
-			continue;		/* 征征信信: repeats collapse */
+		if (f == prev && f >= 0x80)
+			continue;	/* 征征信信: repeats collapse, not yy or 1100 */
 		prev = f;
 		if (f < 0x80) {
 			*o = (char)f;
@@ -367,26 +361,28 @@ gen_chunks(struct gen *g, int *mode, size_t k, size_t nchunks, size_t csize)
 }
 
 /*
- * Normal mode: the whole term in pinyin or initials, and one word in
- * another script than the rest (zx修复, 征信xiufu), a dozen forms at most.
+ * Normal mode: the whole term in pinyin or in initials, and a head or a
+ * tail of it switched to pinyin or initials (zx修复, fey逾期, 征信xiufu),
+ * about 4n forms for n characters.
  */
 static void
-gen_normal(struct gen *g, int *mode, size_t nchunks, size_t csize)
+gen_normal(struct gen *g, int *mode)
 {
-	static const int pairs[][2] = { { 1, 1 }, { 2, 2 }, { 1, 0 }, { 2, 0 },
-	    { 0, 1 }, { 0, 2 } };
-	size_t	 p, c, k;
+	size_t	 k, i, side, latin;
 
-	for (p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++)
-		for (c = 0; c < (p < 2 ? 1 : nchunks); c++) {
-			if (nchunks == 1 && p >= 2)
-				break;
-			if (g->nu <= 2 && (pairs[p][0] == 2 || pairs[p][1] == 2))
-				continue;	/* initials of a two-character word: noise */
-			for (k = 0; k < nchunks; k++)
-				mode[k] = k == c ? pairs[p][0] : pairs[p][1];
-			emit_form(g, mode, nchunks, csize);
-		}
+	for (latin = 1; latin <= 2; latin++) {
+		if (latin == 2 && g->nu <= 2)
+			continue;	/* initials of a two-character word: noise */
+		for (i = 0; i < g->nu; i++)
+			mode[i] = (int)latin;
+		emit_form(g, mode, g->nu, 1);
+		for (k = 1; k < g->nu; k++)
+			for (side = 0; side < 2; side++) {
+				for (i = 0; i < g->nu; i++)
+					mode[i] = ((i < k) == (side == 0)) ? (int)latin : 0;
+				emit_form(g, mode, g->nu, 1);
+			}
+	}
 }
 
 void
@@ -395,7 +391,7 @@ ev_forms(const char *term, enum evasion ev, ev_form_fn fn, void *arg)
 	struct gen g;
 	struct buf folded = { 0 };
 	int	 mode[64];
-	size_t	 i, csize, nchunks;
+	size_t	 i;
 
 	memset(&g, 0, sizeof(g));
 	g.fn = fn;
@@ -405,13 +401,10 @@ ev_forms(const char *term, enum evasion ev, ev_form_fn fn, void *arg)
 	for (i = 0; i < g.nu; i++)
 		g.nhanzi += g.u[i].py != NULL;
 	if (ev != EV_OFF && g.nhanzi > 0 && g.nu <= 32) {
-		/* Whole words (two characters) switch script together, or per character. */
-		csize = ev == EV_AGGRESSIVE || g.nu <= 2 ? 1 : 2;
-		nchunks = (g.nu + csize - 1) / csize;
-		if (ev == EV_AGGRESSIVE && nchunks <= 8)
-			gen_chunks(&g, mode, 0, nchunks, csize);
-		else if (ev == EV_NORMAL)
-			gen_normal(&g, mode, nchunks, csize);
+		/* Aggressive adds every per-character mix, up to FORMS_MAX. */
+		gen_normal(&g, mode);
+		if (ev == EV_AGGRESSIVE && g.nu <= 8)
+			gen_chunks(&g, mode, 0, g.nu, 1);
 	}
 	buf_free(&g.cur);
 	buf_free(&folded);
@@ -533,7 +526,7 @@ ev_classify(const char *s, size_t len, size_t so, size_t eo,
 		if (gap > maxgap)
 			maxgap = gap;
 		gap = 0;
-		if (f == prev)
+		if (f == prev && f >= 0x80)
 			rep = true;
 		prev = f;
 		if (t2s(cp) != cp)

@@ -27,7 +27,8 @@ dist_man_MANS += man/chatlog-grep.1
 EXTRA_DIST += tools/chatlog-grep/gen-tables.py
 CHATLOG_TESTS = tests/chatlog-grep/01-exit-status.sh \
 	tests/chatlog-grep/02-json-record.sh tests/chatlog-grep/03-variants.sh \
-	tests/chatlog-grep/04-lexicon.sh
+	tests/chatlog-grep/04-lexicon.sh tests/chatlog-grep/05-samples.sh \
+	tests/chatlog-grep/06-output.sh tests/chatlog-grep/07-bad-input.sh
 TESTS += $(CHATLOG_TESTS)
 EXTRA_DIST += $(CHATLOG_TESTS)
 

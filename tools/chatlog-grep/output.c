@@ -360,6 +360,30 @@ drop_contained(struct hit *h, size_t n)
 		}
 }
 
+/* -c, -l and --stats replace the hit lines with their summaries. */
+static bool
+quiet_hits(const struct opts *o)
+{
+	return o->count || o->files || o->stats || o->c.json;
+}
+
+/* --sender, --since, --until choose the messages whose hits count. */
+static bool
+wanted(const struct opts *o, const struct chat_msg *m)
+{
+	if (o->sender != NULL && (m->sender == NULL ||
+	    strstr(m->sender, o->sender) == NULL) && (m->sender_id == NULL ||
+	    strstr(m->sender_id, o->sender) == NULL))
+		return false;
+	if (o->since != NULL && (m->time == NULL ||
+	    strncmp(m->time, o->since, strlen(o->since)) < 0))
+		return false;
+	if (o->until != NULL && (m->time == NULL ||
+	    strncmp(m->time, o->until, strlen(o->until)) > 0))
+		return false;
+	return true;
+}
+
 /* Decides message j: its confirmed hits, or context, or nothing. */
 static void
 decide(struct item_state *is, uint64_t j)
@@ -371,6 +395,8 @@ decide(struct item_state *is, uint64_t j)
 	size_t	 i, n = 0;
 	uint64_t k;
 
+	for (i = 0; i < r->nhits && !wanted(o, &r->m); i++)
+		h[i].aux = 1;
 	for (i = 0; i < r->nhits; i++) {
 		const struct term *t = &out->lx->terms[h[i].term];
 
@@ -381,7 +407,7 @@ decide(struct item_state *is, uint64_t j)
 	for (i = 0; i < r->nhits; i++)
 		n += h[i].aux == 0;
 	if (n == 0) {
-		if (is->after_left > 0 && !o->count && !o->files && !o->c.json) {
+		if (is->after_left > 0 && !quiet_hits(o)) {
 			put_line(is, &r->m, NULL, 0, '-');
 			is->printed = (int64_t)j;
 			is->after_left--;
@@ -392,10 +418,10 @@ decide(struct item_state *is, uint64_t j)
 	for (i = 0; i < r->nhits; i++)
 		if (!h[i].aux) {
 			account(is, &r->m, &h[i]);
-			if (o->c.json && !o->count && !o->files)
+			if (o->c.json && !o->count && !o->files && !o->stats)
 				json_array_append_new(is->pending, hit_json(is, j, &h[i]));
 		}
-	if (o->count || o->files || o->c.json)
+	if (quiet_hits(o))
 		return;
 	k = j > (uint64_t)o->before ? j - (uint64_t)o->before : 0;
 	if ((int64_t)k <= is->printed)

@@ -154,22 +154,6 @@ submit(struct scan *sc)
 	sc->cur = NULL;
 }
 
-static bool
-wanted(const struct opts *o, const struct chat_msg *m)
-{
-	if (o->sender != NULL && (m->sender == NULL ||
-	    strstr(m->sender, o->sender) == NULL) && (m->sender_id == NULL ||
-	    strcmp(m->sender_id, o->sender) != 0))
-		return false;
-	if (o->since != NULL && (m->time == NULL ||
-	    strncmp(m->time, o->since, strlen(o->since)) < 0))
-		return false;
-	if (o->until != NULL && (m->time == NULL ||
-	    strncmp(m->time, o->until, strlen(o->until)) > 0))
-		return false;
-	return true;
-}
-
 static int
 on_msg(const struct chat_msg *m, void *arg)
 {
@@ -178,8 +162,6 @@ on_msg(const struct chat_msg *m, void *arg)
 	struct bmsg bm;
 	size_t	 at;
 
-	if (!wanted(sc->o, m))
-		return 0;
 	if (sc->cur == NULL)
 		sc->cur = batch_new(sc);
 	b = sc->cur;
