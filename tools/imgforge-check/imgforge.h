@@ -73,6 +73,8 @@ struct jpeg_info {
 	const unsigned char *exif;	/* APP1 "Exif\0\0" payload */
 	size_t		 exiflen;
 	bool		 mpf;		/* APP2 "MPF": extra images after EOI expected */
+	const unsigned char *app14;	/* APP14 "Adobe" payload */
+	size_t		 app14len;
 	size_t		 eoi_end;	/* offset just past EOI, 0 if none */
 };
 

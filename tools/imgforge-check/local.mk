@@ -33,6 +33,11 @@ tools/imgforge-check/qtables.h: $(top_srcdir)/tools/imgforge-check/qtables.tsv
 $(imgforge_check_OBJECTS): tools/imgforge-check/qtables.h
 CLEANFILES += tools/imgforge-check/qtables.h
 
-IMGFORGE_TESTS = tests/imgforge-check/02-exit.sh tests/imgforge-check/03-records.sh
+IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.sh \
+	tests/imgforge-check/03-records.sh tests/imgforge-check/04-meta.sh \
+	tests/imgforge-check/05-bad-input.sh tests/imgforge-check/06-maps.sh \
+	tests/imgforge-check/07-exif-samples.sh
 TESTS += $(IMGFORGE_TESTS)
-EXTRA_DIST += $(IMGFORGE_TESTS)
+EXTRA_DIST += $(IMGFORGE_TESTS) \
+	tests/imgforge-check/05-bad-input.sh.stdout.exact \
+	tests/imgforge-check/07-exif-samples.sh.stdout.exact

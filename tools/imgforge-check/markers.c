@@ -124,17 +124,25 @@ parse_app13(const unsigned char *p, size_t len, struct meta_findings *mf)
 		    "a camera", iptc ? " with IPTC data" : "");
 }
 
+/*
+ * APP14 "Adobe": libjpeg writes it for CMYK, YCCK and RGB pictures,
+ * where it is needed; Adobe's encoders write it for YCbCr too
+ * (transform 1), where nothing else does.
+ */
 static void
-parse_app14(const unsigned char *p, size_t len, struct meta_findings *mf)
+app14(const unsigned char *p, size_t len, const struct jpeg_info *ji,
+    struct meta_findings *mf)
 {
-	json_t *d = json_object();
+	int transform = len >= 12 ? p[11] : -1;
+	json_t *d = json_pack("{s:i,s:i}", "version", len >= 7 ?
+	    (int)be16(p + 5) : -1, "transform", transform);
 
-	if (len >= 12) {
-		json_object_set_new(d, "version", json_integer(be16(p + 5)));
-		json_object_set_new(d, "transform", json_integer(p[11]));
+	if (ji->ncomp != 3 || transform != 1) {
+		mf_fact(mf, "app14_adobe", d);
+		return;
 	}
-	mf_add(mf, "jpeg.app14.adobe", 1, d, "APP14 Adobe segment: encoded by "
-	    "Adobe software or a library imitating it");
+	mf_add(mf, "jpeg.app14.adobe", 1, d, "APP14 Adobe segment on a YCbCr "
+	    "picture: encoded by Adobe software, not by libjpeg or a camera");
 }
 
 static void
@@ -187,8 +195,10 @@ parse_app(int m, const unsigned char *p, size_t len, struct jpeg_info *ji,
 		ji->mpf = true;
 	else if (m == 0xed && starts(p, len, "Photoshop 3.0\0", 14))
 		parse_app13(p, len, mf);
-	else if (m == 0xee && starts(p, len, "Adobe", 5))
-		parse_app14(p, len, mf);
+	else if (m == 0xee && starts(p, len, "Adobe", 5) && ji->app14 == NULL) {
+		ji->app14 = p;
+		ji->app14len = len;
+	}
 }
 
 /* Skips entropy-coded data: returns the offset of the next real marker. */
@@ -314,6 +324,8 @@ jpeg_markers(const unsigned char *b, size_t len, struct jpeg_info *ji,
 			pos = skip_scan(b, len, pos);
 	}
 	mf_fact(mf, "segments", apps);
+	if (ji->app14 != NULL)
+		app14(ji->app14, ji->app14len, ji, mf);
 	if (ji->eoi_end)
 		trailer(b, len, ji, mf);
 	return 0;

@@ -98,8 +98,8 @@ static const struct {
 	const char	*name;
 	int		 kind;
 } software[] = {
+	{ "lightroom",		"Adobe Lightroom",	2 },	/* before Photoshop */
 	{ "photoshop",		"Adobe Photoshop",	2 },
-	{ "lightroom",		"Adobe Lightroom",	2 },
 	{ "adobe fireworks",	"Adobe Fireworks",	2 },
 	{ "illustrator",	"Adobe Illustrator",	2 },
 	{ "gimp",		"GIMP",			2 },
