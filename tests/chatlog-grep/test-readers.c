@@ -538,6 +538,10 @@ test_bad_input(void)
 	ok(c == -1 && strstr(err, "16 MiB") != NULL,
 	    "a line longer than 16 MiB is an error: %s", err);
 	run_free(&r);
+	c = read_all(FMT_AUTO, big, n, n, &r, NULL, err, sizeof(err));
+	ok(c == -1 && strstr(err, "16 MiB") != NULL,
+	    "the same fed in one piece: %s", err);
+	run_free(&r);
 	memcpy(big, "2026-03-01 10:00:00 A(1)\n", 25);
 	c = read_all(FMT_QQ_TXT, big, n, (size_t)1 << 20, &r, NULL, err,
 	    sizeof(err));

@@ -59,6 +59,7 @@ rbuf_nul(struct rbuf *b)
 {
 	if (b->p == NULL)
 		return rbuf_add(b, "", 0, 1);
+	b->p[b->len] = '\0';	/* rbuf_add always leaves room for it */
 	return 0;
 }
 
@@ -167,10 +168,22 @@ rd_text(struct chat_reader *r, const char *s, size_t n)
 {
 	struct rd_acc	*a = &r->acc;
 
+	struct rbuf	*t = &a->text;
+
 	if (!a->open)
 		return 0;
-	if ((a->nlines++ > 0 && rbuf_add(&a->text, "\n", 1, RD_MSG_MAX) == -1) ||
-	    rbuf_add(&a->text, s, n, RD_MSG_MAX) == -1)
+	/* The common case in place: room for the newline and the line. */
+	if (a->nlines > 0 && t->len + n + 2 <= t->cap &&
+	    t->len + n + 1 <= RD_MSG_MAX) {
+		t->p[t->len++] = '\n';
+		memcpy(t->p + t->len, s, n);
+		t->len += n;
+		t->p[t->len] = '\0';
+		a->nlines++;
+		return 0;
+	}
+	if ((a->nlines++ > 0 && rbuf_add(t, "\n", 1, RD_MSG_MAX) == -1) ||
+	    rbuf_add(t, s, n, RD_MSG_MAX) == -1)
 		return rd_fail(r, "line %llu: message longer than 16 MiB",
 		    (unsigned long long)a->line);
 	return 0;
@@ -326,10 +339,16 @@ chat_reader_feed(struct chat_reader *r, const char *s, size_t n,
 	if (r->stopped)
 		return 0;
 	if (r->detecting) {
-		if (rbuf_add(&r->head, s, n, RD_DOC_MAX) == -1)
+		/* Keep only what detection needs; the rest goes straight on. */
+		size_t take = RD_DETECT_LEN - r->head.len;
+
+		if (take > n)
+			take = n;
+		if (rbuf_add(&r->head, s, take, RD_DETECT_LEN) == -1)
 			rv = rd_fail(r, "out of memory");
-		else if (r->head.len >= RD_DETECT_LEN)
-			rv = detect_now(r);
+		else if (r->head.len >= RD_DETECT_LEN &&
+		    (rv = detect_now(r)) == 0 && take < n && !r->stopped)
+			rv = feed_layout(r, s + take, n - take);
 	} else
 		rv = feed_layout(r, s, n);
 	if (rv == 0 && !r->spent)
