@@ -123,8 +123,8 @@ walk_dir(struct cb_case *c, const char *path, const char *rel, int depth)
 	size_t	 n = 0, cap = 0, i, len;
 
 	if ((d = opendir(path)) == NULL) {
-		rec_error(c->ro, path, NULL, "cannot open directory: %s",
-		    strerror(errno));
+		rec_error(c->ro, path, NULL, "cannot open directory '%s': %s",
+		    path, strerror(errno));
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -162,18 +162,19 @@ walk(struct cb_case *c, const char *path, const char *rel, int depth)
 	int	 r = depth == 0 ? stat(path, &st) : lstat(path, &st);
 
 	if (r == -1) {
-		rec_error(c->ro, path, NULL, "cannot open: %s", strerror(errno));
+		rec_error(c->ro, path, NULL, "cannot open '%s': %s", path,
+		    strerror(errno));
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		if (depth > 64)
-			rec_error(c->ro, path, NULL, "directories nested too deep");
+			cb_err(c->ro, path, NULL, "directories nested too deep");
 		else
 			walk_dir(c, path, rel, depth);
 	} else if (S_ISREG(st.st_mode))
 		cb_add_file(c, path, rel, &st);
 	else
-		rec_error(c->ro, path, NULL, "not a regular file: skipped");
+		cb_err(c->ro, path, NULL, "not a regular file: skipped");
 }
 
 int
@@ -211,7 +212,7 @@ check_want(struct cb_case *c, struct cb_item *it)
 
 	for (a = 0; a < HASH_NALGS; a++)
 		if (it->want[a] && strcmp(it->wanthex[a], it->hex[a]) != 0) {
-			rec_error(c->ro, it->src, NULL, "%s differs from %s: "
+			cb_err(c->ro, it->src, NULL, "%s differs from %s: "
 			    "the file changed since then; not sealed",
 			    a == HASH_SHA256 ? "SHA-256" : hash_name(a),
 			    it->wantwhy ? it->wantwhy : "the record");
@@ -241,13 +242,14 @@ pack_file(struct cb_case *c, struct tarw *t, struct phash *ph,
 
 	if ((fd = open(it->src, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
-		rec_error(c->ro, it->src, NULL, "cannot open: %s", strerror(errno));
+		rec_error(c->ro, it->src, NULL, "cannot open '%s': %s", it->src,
+		    strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return -1;
 	}
 	if ((uint64_t)st.st_size != it->size) {
-		rec_error(c->ro, it->src, NULL, "changed size since it was "
+		cb_err(c->ro, it->src, NULL, "changed size since it was "
 		    "listed; not sealed");
 		close(fd);
 		return -1;
@@ -292,7 +294,7 @@ pack_file(struct cb_case *c, struct tarw *t, struct phash *ph,
 	close(fd);
 	return 0;
 changed:
-	rec_error(c->ro, it->src, NULL, "%s while sealing; not sealed",
+	cb_err(c->ro, it->src, NULL, "%s while sealing; not sealed",
 	    n == -1 ? strerror(errno) : "changed size");
 	close(fd);
 	return -1;
@@ -662,6 +664,13 @@ stdin_findings(const struct cb_opts *o)
 static int
 by_json(const void *a, const void *b)
 {
+	const char *ta = json_string_value(json_object_get(*(json_t *const *)a,
+	    "time")), *tb = json_string_value(json_object_get(*(json_t *const *)b,
+	    "time"));
+	int	 t = strcmp(ta ? ta : "", tb ? tb : "");
+
+	if (t != 0)
+		return t;
 	char	*x = json_dumps(*(json_t *const *)a, JSON_COMPACT | JSON_SORT_KEYS);
 	char	*y = json_dumps(*(json_t *const *)b, JSON_COMPACT | JSON_SORT_KEYS);
 	int	 r = strcmp(x, y);
@@ -671,7 +680,10 @@ by_json(const void *a, const void *b)
 	return r;
 }
 
-/* Analysis entries in a fixed order, whatever order the streams came in. */
+/*
+ * Analysis entries by time (then content): a fixed order whatever order
+ * the streams came in.
+ */
 void
 cb_sort_runs(struct cb_case *c)
 {

@@ -107,7 +107,7 @@ parse_stream(struct cb_case *c, const char *label, char *buf, size_t len,
 		lineno++;
 		if (e > i) {
 			if ((r = rec_parse(buf + i, e - i, msg, sizeof(msg))) == NULL) {
-				rec_error(c->ro, label, NULL, "line %zu: %s",
+				cb_err(c->ro, label, NULL, "line %zu: %s",
 				    lineno, msg);
 				return -1;
 			}
@@ -167,7 +167,8 @@ findings_read(struct cb_case *c, const char *path)
 	const char *label = strcmp(path, "-") == 0 ? "(standard input)" : path;
 
 	if (slurp(path, &buf, &len) == -1) {
-		rec_error(c->ro, label, NULL, "cannot read: %s", strerror(errno));
+		rec_error(c->ro, label, NULL, "cannot read '%s': %s", label,
+		    strerror(errno));
 		return -1;
 	}
 	if (len == 0) {
@@ -214,7 +215,7 @@ check_member(struct input_item *it, void *arg)
 		    strcmp(named[i].member, it->member) != 0)
 			continue;
 		if (strcmp(named[i].sha256, h.hex[HASH_SHA256]) != 0) {
-			rec_error(mc->c->ro, mc->path, it->member, "SHA-256 "
+			cb_err(mc->c->ro, mc->path, it->member, "SHA-256 "
 			    "differs from %s: the file changed since it was "
 			    "analysed; not sealed", named[i].why);
 			mc->bad++;
@@ -240,7 +241,7 @@ check_archive(struct cb_case *c, const char *path)
 	for (i = 0; i < nnamed; i++)
 		if (named[i].member != NULL && named[i].sha256 != NULL &&
 		    strcmp(named[i].path, path) == 0) {
-			rec_error(c->ro, path, named[i].member, "member named "
+			cb_err(c->ro, path, named[i].member, "member named "
 			    "in %s not found in the archive", named[i].why);
 			mc.bad++;
 			free(named[i].sha256);
@@ -257,7 +258,7 @@ take_one(struct cb_case *c, struct named *n)
 	char	 rel[512];
 
 	if (stat(n->path, &st) == -1 || !S_ISREG(st.st_mode)) {
-		rec_error(c->ro, n->path, NULL, "named in %s but %s", n->why,
+		cb_err(c->ro, n->path, NULL, "named in %s but %s", n->why,
 		    errno == ENOENT ? "missing" : "not a regular file");
 		return -1;
 	}
@@ -272,7 +273,7 @@ take_one(struct cb_case *c, struct named *n)
 		return 0;
 	if (it->want[HASH_SHA256] && strcmp(it->wanthex[HASH_SHA256],
 	    n->sha256) != 0) {
-		rec_error(c->ro, n->path, NULL, "two records give it different "
+		cb_err(c->ro, n->path, NULL, "two records give it different "
 		    "SHA-256 values; not sealed");
 		return -1;
 	}

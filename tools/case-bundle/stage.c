@@ -167,7 +167,7 @@ stage_copy(struct cb_case *c, struct cb_item *it, const char *dest)
 	if (mkdirs(dest) == -1)
 		return -1;
 	if ((out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444)) == -1) {
-		rec_error(c->ro, dest, NULL, "cannot add: %s", strerror(errno));
+		cb_err(c->ro, dest, NULL, "cannot add: %s", strerror(errno));
 		return -1;
 	}
 	hash_init(&h, HASH_ALL);
@@ -188,7 +188,7 @@ stage_copy(struct cb_case *c, struct cb_item *it, const char *dest)
 		close(in);
 	hash_final(&h, &hx);
 	if (n == -1 || fsync(out) == -1 || close(out) == -1) {
-		rec_error(c->ro, it->src ? it->src : dest, NULL, "cannot add: %s",
+		cb_err(c->ro, it->src ? it->src : dest, NULL, "cannot add: %s",
 		    strerror(errno));
 		unlink(dest);
 		return -1;
@@ -196,7 +196,7 @@ stage_copy(struct cb_case *c, struct cb_item *it, const char *dest)
 	for (a = 0; a < HASH_NALGS; a++) {
 		memcpy(it->hex[a], hx.hex[a], HASH_HEXMAX);
 		if (it->want[a] && strcmp(it->wanthex[a], hx.hex[a]) != 0) {
-			rec_error(c->ro, it->src, NULL, "SHA-256 differs from %s: "
+			cb_err(c->ro, it->src, NULL, "SHA-256 differs from %s: "
 			    "the file changed since it was analysed; not added",
 			    it->wantwhy);
 			unlink(dest);
@@ -358,7 +358,7 @@ cmd_seal(const struct cb_opts *o)
 		expect_from_log(&c, c.logtext, c.loglen);
 		for (i = 0; i < c.pay.n; i++)
 			if (!c.pay.v[i].want[HASH_SHA256]) {
-				rec_error(ro, c.pay.v[i].src, NULL, "not added "
+				cb_err(ro, c.pay.v[i].src, NULL, "not added "
 				    "through case-bundle add; not sealed");
 				r = -1;
 			}

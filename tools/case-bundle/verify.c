@@ -598,7 +598,7 @@ cmd_verify(const struct cb_opts *o)
 	vs.ro = ro;
 	vs.index = json_object();
 	if (collect(&vs, o->paths[0]) == -1) {
-		rec_error(ro, o->paths[0], NULL, "cannot read the bundle");
+		cb_err(ro, o->paths[0], NULL, "cannot read the bundle");
 		rec_close(ro, NULL);
 		vs_free(&vs);
 		return EXIT_TROUBLE;
