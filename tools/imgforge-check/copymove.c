@@ -242,7 +242,7 @@ pair(const struct cblk *b, size_t i, size_t j, const struct cblk **p,
  * The distance threshold: the QTAU quantile of the distances of all
  * the pairs compared, so that under the null hypothesis (no copy: the
  * compared pairs are what the image's content and noise give) a pair
- * passes with probability QTAU.
+ * passes with probability QTAU (a copy in the sample only lowers tau).
  */
 static double
 threshold(const float *L, int w, const struct cblk *b, size_t n)
@@ -303,7 +303,7 @@ matches(const float *L, int w, struct cblk *b, size_t n, double tau,
 		for (j = i + 1; j < n && j <= i + NCMP; j++) {
 			if (!pair(b, i, j, &p, &q) || far(p, q, step, tau))
 				continue;
-			if (rms(L, w, p->x, p->y, q->x, q->y, tau) >= tau)
+			if (rms(L, w, p->x, p->y, q->x, q->y, tau) > tau)
 				continue;
 			if (nm == cap) {
 				if ((t = realloc(m, cap * 2 * sizeof(*m))) == NULL)

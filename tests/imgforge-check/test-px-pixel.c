@@ -1,0 +1,281 @@
+/*
+ * Unit and validation tests of the pixel detectors on synthetic images
+ * whose truth is known by construction: the binomial tail against exact
+ * sums, region labelling, the findings mask, ZERO's grid origin after a
+ * crop and its silence on never-compressed noise, a foreign-grid paste,
+ * a copy-moved patch in a noisy image, and every detector's silence on
+ * pure noise (the null hypothesis itself).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pixel_int.h"
+#include "../unit/tap.h"
+
+static unsigned long rng = 12345;
+
+static double
+urand(void)
+{
+	rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+	return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static double
+grand(void)
+{
+	return sqrt(-2 * log(urand() + 1e-300)) * cos(2 * M_PI * urand());
+}
+
+/* A textured RGB image: smooth gradients, blobs and Gaussian noise. */
+static void
+synth(struct px_image *im, int w, int h, double sigma)
+{
+	int x, y, c;
+	size_t i;
+
+	im->w = w, im->h = h;
+	im->rgb = malloc((size_t)w * h * 3);
+	im->lum = malloc((size_t)w * h * sizeof(float));
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			for (c = 0; c < 3; c++) {
+				double v = 128 + 60 * sin(x / 23.0 + c) *
+				    cos(y / 17.0) + 30 * sin((x + y) / 7.0) +
+				    sigma * grand();
+				im->rgb[((size_t)y * w + x) * 3 + c] =
+				    (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+	for (i = 0; i < (size_t)w * h; i++)
+		im->lum[i] = 0.299f * im->rgb[3 * i] + 0.587f * im->rgb[3 * i + 1] +
+		    0.114f * im->rgb[3 * i + 2];
+}
+
+/* The sub-image starting at (ox, oy), of size w x h. */
+static void
+crop(const struct px_image *a, int ox, int oy, int w, int h, struct px_image *b)
+{
+	int y;
+	size_t i;
+
+	b->w = w, b->h = h;
+	b->rgb = malloc((size_t)w * h * 3);
+	b->lum = malloc((size_t)w * h * sizeof(float));
+	for (y = 0; y < h; y++)
+		memcpy(b->rgb + (size_t)y * w * 3,
+		    a->rgb + ((size_t)(y + oy) * a->w + ox) * 3, (size_t)w * 3);
+	for (i = 0; i < (size_t)w * h; i++)
+		b->lum[i] = 0.299f * b->rgb[3 * i] + 0.587f * b->rgb[3 * i + 1] +
+		    0.114f * b->rgb[3 * i + 2];
+}
+
+static void
+freeimg(struct px_image *im)
+{
+	free(im->rgb);
+	free(im->lum);
+}
+
+static const struct px_finding *
+find(const struct px_findings *f, const char *check)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].check, check) == 0)
+			return &f->v[i];
+	return NULL;
+}
+
+static int
+detections(const struct px_findings *f)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < f->n; i++)
+		n += strncmp(f->v[i].check, "info.", 5) != 0 &&
+		    f->v[i].log10_nfa < 0;
+	return n;
+}
+
+/* Exact binomial tail by direct summation, for small n. */
+static double
+tail_direct(int n, int k, double p)
+{
+	double s = 0, c;
+	int i, j;
+
+	for (i = k; i <= n; i++) {
+		for (c = 1, j = 0; j < i; j++)
+			c = c * (n - j) / (j + 1);
+		s += c * pow(p, i) * pow(1 - p, n - i);
+	}
+	return log10(s);
+}
+
+static void
+test_binom(void)
+{
+	ok(fabs(px_log10_binom_tail(20, 5, 0.1) - tail_direct(20, 5, 0.1)) < 1e-9,
+	    "binomial tail B(20,0.1) >= 5 matches direct sum");
+	ok(fabs(px_log10_binom_tail(30, 2, 0.3) - tail_direct(30, 2, 0.3)) < 1e-9,
+	    "binomial tail below the mean matches direct sum");
+	ok(px_log10_binom_tail(10, 0, 0.5) == 0, "P[X >= 0] = 1");
+	ok(fabs(px_log10_binom_tail(10, 10, 0.5) - 10 * log10(0.5)) < 1e-9,
+	    "P[X >= n] = p^n");
+	ok(isinf(px_log10_binom_tail(10, 11, 0.5)), "P[X > n] = 0");
+	double t = px_log10_binom_tail(100000000L, 2000000L, 1.0 / 64);
+	ok(isfinite(t) && t < -1000, "n = 1e8 far tail is finite and tiny (%g)", t);
+	t = px_log10_binom_tail(100000000L, 1562600L, 1.0 / 64);
+	ok(isfinite(t) && t < 0 && t > -1, "n = 1e8 near the mean (%g)", t);
+}
+
+static void
+test_label(void)
+{
+	static const unsigned char m[5 * 6] = {
+		1, 1, 0, 0, 0, 1,
+		0, 1, 0, 0, 1, 0,
+		0, 0, 0, 0, 0, 0,
+		1, 0, 1, 0, 0, 0,
+		0, 1, 0, 0, 0, 1,
+	};
+	int lab[30];
+
+	ok(px_label(m, 6, 5, lab) == 4, "8-connected components counted");
+	ok(lab[0] == lab[7] && lab[5] == lab[10] && lab[18] == lab[25] &&
+	    lab[25] == lab[20] && lab[0] != lab[5], "components labelled");
+}
+
+static void
+test_findings(void)
+{
+	struct px_findings f;
+	struct px_opts o = { 0, 1 };
+	int r[4] = { 2, 3, 4, 5 };
+
+	px_findings_init(&f, 10, 10);
+	px_add(&f, "info.x", -100, r, NULL, &o);
+	ok(f.mask[3 * 10 + 2] == 0, "info findings never mark the mask");
+	px_add(&f, "x", 1, r, json_object(), &o);
+	ok(f.mask[3 * 10 + 2] == 0, "a finding above epsilon does not mark");
+	px_add(&f, "x", -1, r, json_object(), &o);
+	ok(f.mask[3 * 10 + 2] == 255 && f.mask[7 * 10 + 5] == 255 &&
+	    f.mask[8 * 10 + 6] == 0 && f.n == 3, "a detection marks its rectangle");
+	px_findings_free(&f);
+}
+
+static void
+test_zero(void)
+{
+	struct px_image a, jp, c, pasted;
+	struct px_findings f;
+	struct px_opts o = { 0, 2 };
+	const struct px_finding *g;
+	int x, y;
+
+	synth(&a, 400, 320, 3);
+	px_findings_init(&f, a.w, a.h);
+	ok(px_zero(&a, &f, &o) == 0 && (g = find(&f, "info.jpeg.grid")) &&
+	    !json_is_true(json_object_get(g->detail, "jpeg_grid")) &&
+	    detections(&f) == 0, "never-compressed noise: no grid, no detection");
+	px_findings_free(&f);
+
+	jp = a;
+	jp.rgb = malloc((size_t)a.w * a.h * 3);
+	px_resave_rgb(a.rgb, a.w, a.h, 80, jp.rgb);
+	crop(&jp, 3, 2, 384, 304, &c);
+	px_findings_init(&f, c.w, c.h);
+	ok(px_zero(&c, &f, &o) == 0 && (g = find(&f, "info.jpeg.grid")) &&
+	    json_integer_value(json_object_get(g->detail, "grid")) == 5 + 6 * 8 &&
+	    detections(&f) == 0, "JPEG cropped by (3,2): main grid origin (5,6)");
+	px_findings_free(&f);
+
+	/* paste a JPEG patch with another grid origin into the cropped image */
+	crop(&jp, 0, 0, 384, 304, &pasted);
+	for (y = 96; y < 176; y++)
+		for (x = 120; x < 216; x++)
+			memcpy(c.rgb + ((size_t)y * c.w + x) * 3,
+			    pasted.rgb + ((size_t)y * c.w + x) * 3, 3);
+	px_findings_init(&f, c.w, c.h);
+	g = px_zero(&c, &f, &o) == 0 ? find(&f, "jpeg.grid.foreign") : NULL;
+	ok(g != NULL && g->log10_nfa < 0 && g->region[0] >= 110 &&
+	    g->region[0] <= 130 && g->region[1] >= 86 && g->region[1] <= 106,
+	    "foreign grid paste found at its place (%d,%d %dx%d)",
+	    g ? g->region[0] : -1, g ? g->region[1] : -1,
+	    g ? g->region[2] : -1, g ? g->region[3] : -1);
+	px_findings_free(&f);
+	freeimg(&pasted);
+	freeimg(&c);
+	free(jp.rgb);
+	freeimg(&a);
+}
+
+static void
+test_null(void)
+{
+	struct px_image a;
+	struct px_findings f;
+	struct px_opts o = { 0, 1 };
+	int seed;
+
+	for (seed = 0; seed < 3; seed++) {
+		rng = 777 + seed;
+		synth(&a, 320, 240, 4 + seed);
+		px_findings_init(&f, a.w, a.h);
+		px_noise(&a, &f, &o);
+		px_copymove(&a, &f, &o);
+		ok(detections(&f) == 0, "noise and copy-move silent on noise #%d",
+		    seed);
+		px_findings_free(&f);
+		freeimg(&a);
+	}
+}
+
+static void
+test_copymove(void)
+{
+	struct px_image a;
+	struct px_findings f;
+	struct px_opts o = { 0, 1 };
+	const struct px_finding *g;
+	int y;
+
+	rng = 4242;
+	synth(&a, 320, 240, 4);
+	for (y = 0; y < 64; y++)	/* 64x64 patch from (20,30) to (205,141) */
+		memcpy(a.rgb + ((size_t)(141 + y) * a.w + 205) * 3,
+		    a.rgb + ((size_t)(30 + y) * a.w + 20) * 3, 64 * 3);
+	px_findings_init(&f, a.w, a.h);
+	g = px_copymove(&a, &f, &o) == 0 ? find(&f, "copymove") : NULL;
+	if (getenv("PX_VERBOSE") && find(&f, "info.copymove"))
+		json_dumpf(find(&f, "info.copymove")->detail, stderr, 0);
+	ok(g != NULL && g->log10_nfa < 0, "copied patch detected");
+	if (g != NULL) {
+		json_t *s = json_object_get(g->detail, "shift");
+		ok(json_integer_value(json_array_get(s, 0)) == 185 &&
+		    json_integer_value(json_array_get(s, 1)) == 111,
+		    "shift of the copy is (185,111)");
+	}
+	ok(f.mask[(size_t)(141 + 32) * a.w + 205 + 32] == 255 &&
+	    f.mask[(size_t)(30 + 32) * a.w + 20 + 32] == 255,
+	    "both copies are marked");
+	px_findings_free(&f);
+	freeimg(&a);
+}
+
+int
+main(void)
+{
+	test_binom();
+	test_label();
+	test_findings();
+	test_zero();
+	test_null();
+	test_copymove();
+	return tap_done();
+}
