@@ -59,6 +59,8 @@ analyse_jpeg(struct ifc_job *j)
 	/* The buffer is no longer needed: keep memory to one copy per image. */
 	free(j->buf);
 	j->buf = NULL;
+	if (want_coef)
+		pc.img = &im;	/* lets px_dq leave out clipped blocks */
 	pixel_checks(j, &im, want_coef ? &pc : NULL);
 	finish(j, &im);
 	mf_free(&scratch);

@@ -13,8 +13,9 @@ imgforge_check_SOURCES = tools/imgforge-check/main.c tools/imgforge-check/imgfor
 	tools/imgforge-check/pixel_common.c
 # The pixel detectors, each listed with its IFC_HAVE_ flag as it lands;
 # pixel_run.c reports a detector that is not built as unavailable.
-IMGFORGE_PIXEL_SOURCES = tools/imgforge-check/zero.c
-IMGFORGE_PIXEL_FLAGS = -DIFC_HAVE_ZERO
+IMGFORGE_PIXEL_SOURCES = tools/imgforge-check/zero.c tools/imgforge-check/dq.c \
+	tools/imgforge-check/copymove.c tools/imgforge-check/noise.c
+IMGFORGE_PIXEL_FLAGS = -DIFC_HAVE_ZERO -DIFC_HAVE_DQ -DIFC_HAVE_COPYMOVE -DIFC_HAVE_NOISE
 imgforge_check_SOURCES += $(IMGFORGE_PIXEL_SOURCES)
 nodist_imgforge_check_SOURCES = tools/imgforge-check/qtables.h
 imgforge_check_CPPFLAGS = $(AM_CPPFLAGS) -Itools/imgforge-check $(IMGFORGE_PIXEL_FLAGS)
@@ -36,8 +37,9 @@ CLEANFILES += tools/imgforge-check/qtables.h
 IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.sh \
 	tests/imgforge-check/03-records.sh tests/imgforge-check/04-meta.sh \
 	tests/imgforge-check/05-bad-input.sh tests/imgforge-check/06-maps.sh \
-	tests/imgforge-check/07-exif-samples.sh
+	tests/imgforge-check/07-exif-samples.sh tests/imgforge-check/08-samples-authentic.sh
 TESTS += $(IMGFORGE_TESTS)
 EXTRA_DIST += $(IMGFORGE_TESTS) \
 	tests/imgforge-check/05-bad-input.sh.stdout.exact \
-	tests/imgforge-check/07-exif-samples.sh.stdout.exact
+	tests/imgforge-check/07-exif-samples.sh.stdout.exact \
+	tests/imgforge-check/08-samples-authentic.sh.stdout.exact
