@@ -305,6 +305,10 @@ static const char wa_ko[] =
     "2026. 3. 1. 오후 10:15 - 민수: 안녕\n"
     "2026. 3. 2. 오전 9:05 - 지영: 네\n";
 
+static const char wa_fr[] =
+    "01/03/2026 à 22:15 - Zoé: salut\n"
+    "02/03/2026 à 07:05 - Luc: bonjour\n";
+
 static const char line_en[] =
     "[LINE] Chat history with 林老師(法務)\n"
     "Saved on: 2026/03/16 22:10\n"
@@ -418,6 +422,10 @@ static const struct kase kases[] = {
 	{ "whatsapp korean", FMT_WHATSAPP_TXT, wa_ko, 2, {
 	    { 0, "2026-03-01T22:15:00", "민수", NULL, "안녕" },
 	    { 1, "2026-03-02T09:05:00", "지영", NULL, "네" },
+	    { -1, NULL, NULL, NULL, NULL } } },
+	{ "whatsapp french", FMT_WHATSAPP_TXT, wa_fr, 2, {
+	    { 0, "2026-03-01T22:15:00", "Zoé", NULL, "salut" },
+	    { 1, "2026-03-02T07:05:00", "Luc", NULL, "bonjour" },
 	    { -1, NULL, NULL, NULL, NULL } } },
 	{ "line txt", FMT_LINE_TXT, line_en, 4, {
 	    { 0, "2026-03-14T10:15:00", "林老師(法務)", NULL, "阿美妳好" },
@@ -557,7 +565,8 @@ test_bad_input(void)
 	run_free(&r);
 	ok(chat_detect("", 0) == FMT_LINES &&
 	    chat_detect("hello\nworld\n", 12) == FMT_LINES &&
-	    chat_detect("{\"a\": 1}", 8) == FMT_LINES,
+	    chat_detect("{\"a\": 1}", 8) == FMT_LINES &&
+	    chat_detect("{\"messages\": 51}", 16) == FMT_LINES,
 	    "unknown text falls back to lines");
 }
 

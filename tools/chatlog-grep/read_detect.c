@@ -52,6 +52,28 @@ detect_csv(const char *s, size_t n)
 	return FMT_COUNT;
 }
 
+/* "key": followed by the opening bracket: a JSON key holding that kind. */
+static bool
+json_key(const char *s, size_t n, const char *key, char open)
+{
+	const char	*p = s, *end = s + n;
+
+	while ((p = find(p, (size_t)(end - p), key)) != NULL) {
+		p += strlen(key);
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+		    *p == '\n'))
+			p++;
+		if (p < end && *p == ':') {
+			for (p++; p < end && (*p == ' ' || *p == '\t' ||
+			    *p == '\r' || *p == '\n'); p++)
+				;
+			if (p < end && *p == open)
+				return true;
+		}
+	}
+	return false;
+}
+
 static enum chat_format
 detect_document(const char *s, size_t n)
 {
@@ -59,8 +81,8 @@ detect_document(const char *s, size_t n)
 
 	if (rd_prefix(s, n, "消息记录（"))
 		return FMT_QQ_TXT;
-	if ((s[0] == '{' || s[0] == '[') &&
-	    (find(s, n, "\"messages\"") || find(s, n, "\"chats\"")))
+	if (s[0] == '{' && (json_key(s, n, "\"messages\"", '[') ||
+	    json_key(s, n, "\"chats\"", '{')))
 		return FMT_TELEGRAM_JSON;
 	if (strncasecmp(s, "MIME-Version:", 13) == 0 ||
 	    (find(s, head, "multipart/related") &&

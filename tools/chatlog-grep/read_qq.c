@@ -96,16 +96,14 @@ qq_txt_line(struct chat_reader *r, const char *s, size_t n)
 {
 	struct rd_head	 h;
 
-	/* Most lines are message text: let them through at once. */
-	if (n > 0 && (s[0] < '0' || s[0] > '9') && s[0] != '=' &&
-	    (unsigned char)s[0] != 0xe6)
-		return rd_text_any(r, s, n);
-	if (rd_qq_head(s, n, &h))
-		return rd_start_head(r, &h);
-	/* Older exports write one's own lines without a number. */
-	if (rd_memotrace_head(s, n, &h))
-		return rd_start_head(r, &h);
-	if (frame_line(s, n))
+	/* Headers start with a digit; most lines are text and pass at once. */
+	if (n > 0 && s[0] >= '0' && s[0] <= '9') {
+		if (rd_qq_head(s, n, &h))
+			return rd_start_head(r, &h);
+		/* Older exports write one's own lines without a number. */
+		if (rd_memotrace_head(s, n, &h))
+			return rd_start_head(r, &h);
+	} else if (frame_line(s, n))
 		return rd_flush(r);
 	return rd_text_any(r, s, n);
 }

@@ -7,6 +7,7 @@
  *   1/3/26 10:15 - Name: text                Spanish (no comma), p. m.
  *   2026/3/1 下午10:15 - Name: text          Chinese; 2026. 3. 1. 오후 10:15 Korean
  *   2026-03-01, 10:15 - Name: text           ISO-like
+ *   01/03/2026 à 22:15 - Nom: texte          French
  * Lines may start with U+200E/U+200F marks; lines without "Name: " are
  * system messages.  Whether 01/03 is 1 March or 3 January is not written
  * anywhere: it is inferred per file from the first value above 12 in
@@ -132,6 +133,8 @@ wa_parse(const char *s, size_t n, struct wa_line *l)
 		return false;
 	if (i < n && s[i] == ',')
 		i++;
+	if (rd_prefix(s + i, n - i, " \xc3\xa0"))	/* French "à" */
+		i += 3;
 	if (i >= n || s[i] != ' ' || (i = wa_time(s, n, i, &l->raw)) == 0)
 		return false;
 	if (br) {
