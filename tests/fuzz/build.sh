@@ -104,29 +104,48 @@ tool_libs() {
 }
 
 # Compiles the .c files of one directory (but main.c) into OUTDIR/obj/NAME/.
+# Headers a tool generates at build time (nodist_*_SOURCES in its local.mk)
+# come from a private configured build directory, OUTDIR/build.
+gen_headers() {
+	mk="$srcdir/tools/$1/local.mk"
+	[ -f "$mk" ] || return 0
+	hdrs=$(sed -n 's/^nodist_[A-Za-z0-9_]*_SOURCES *+*= *//p' "$mk" |
+	    tr ' \t' '\n\n' | grep '\.h$')
+	[ -n "$hdrs" ] || return 0
+	if [ ! -f "$out/build/Makefile" ]; then
+		mkdir -p "$out/build"
+		(cd "$out/build" && "$srcdir/configure" -q CC="$CC" >/dev/null) ||
+		    return 1
+	fi
+	for h in $hdrs; do
+		make -s -C "$out/build" "$h" || return 1
+	done
+}
+
+# (POSIX sh has no local variables: cd_ names are this function's own.)
 compile_dir() {
-	name=$1 dir=$2
+	cd_name=$1 cd_dir=$2
 	shift 2
-	mkdir -p "$out/obj/$name"
-	fail=0
-	objs=
-	for c in "$dir"/*.c; do
-		[ -f "$c" ] || continue
-		[ "${c##*/}" = main.c ] && continue
-		o="$out/obj/$name/$(basename "$c" .c).o"
-		objs="$objs $o"
-		if [ ! -f "$o" ] || [ "$c" -nt "$o" ] ||
-		    [ -n "$(find "$dir" -name '*.h' -newer "$o" 2>/dev/null)" ] ||
-		    [ -n "$(find "$srcdir/common" -name '*.h' -newer "$o" 2>/dev/null)" ]; then
-			echo "  CC       $name/${c##*/}"
-			# shellcheck disable=SC2046,SC2086
+	mkdir -p "$out/obj/$cd_name"
+	cd_fail=0
+	cd_objs=
+	for cd_c in "$cd_dir"/*.c; do
+		[ -f "$cd_c" ] || continue
+		[ "${cd_c##*/}" = main.c ] && continue
+		cd_o="$out/obj/$cd_name/$(basename "$cd_c" .c).o"
+		cd_objs="$cd_objs $cd_o"
+		if [ ! -f "$cd_o" ] || [ "$cd_c" -nt "$cd_o" ] ||
+		    [ -n "$(find "$cd_dir" "$srcdir/common" -name '*.h' \
+		    -newer "$cd_o" 2>/dev/null)" ]; then
+			echo "  CC       $cd_name/${cd_c##*/}"
+			# shellcheck disable=SC2086
 			$CC $CFLAGS_FUZZ -fsanitize=fuzzer-no-link -I"$out/include" \
-			    -I"$srcdir/common" -I"$dir" $PKG_CFLAGS "$@" \
-			    -c "$c" -o "$o" || { rm -f "$o"; fail=1; }
+			    -I"$srcdir/common" -I"$cd_dir" $PKG_CFLAGS "$@" \
+			    -c "$cd_c" -o "$cd_o" || { rm -f "$cd_o"; cd_fail=1; }
 		fi
 	done
-	echo "$objs" > "$out/obj/$name.list"
-	return $fail
+	echo "$cd_objs" > "$out/obj/$cd_name.list"
+	return $cd_fail
 }
 
 if [ $# -eq 0 ]; then
@@ -145,9 +164,9 @@ for t in "$@"; do
 		status=1
 		continue
 	fi
-	objs=$(cat "$out/obj/common.list")
 	libs=
 	defs=
+	tool=
 	case $t in
 	fuzz-common-*) ;;
 	*)
@@ -157,12 +176,13 @@ for t in "$@"; do
 			status=1
 			continue
 		fi
-		defs=$(tool_defines "$tool")
+		defs="$(tool_defines "$tool") -I$out/build/tools/$tool"
 		case $done_tools in
 		*" $tool "*) ;;
 		*)
 			# shellcheck disable=SC2086
-			if ! compile_dir "$tool" "$srcdir/tools/$tool" $defs; then
+			if ! gen_headers "$tool" ||
+			    ! compile_dir "$tool" "$srcdir/tools/$tool" $defs; then
 				echo "build.sh: $t: tools/$tool failed to build" >&2
 				status=1
 				continue
@@ -170,10 +190,11 @@ for t in "$@"; do
 			done_tools="$done_tools$tool "
 			;;
 		esac
-		objs="$objs $(cat "$out/obj/$tool.list")"
 		libs=$(tool_libs "$tool")
 		;;
 	esac
+	objs=$(cat "$out/obj/common.list")
+	[ -n "$tool" ] && objs="$objs $(cat "$out/obj/$tool.list")"
 	echo "  CCLD     $t"
 	# shellcheck disable=SC2086
 	if ! $CC $CFLAGS_FUZZ -fsanitize=fuzzer -I"$out/include" \
@@ -182,6 +203,5 @@ for t in "$@"; do
 		echo "build.sh: $t failed to build" >&2
 		status=1
 	fi
-	tool=
 done
 exit $status

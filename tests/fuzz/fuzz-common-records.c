@@ -35,9 +35,10 @@
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
+/* Said on the real stderr even while the walk's diagnostics are hidden. */
 #define CHECK(c) do {							\
 	if (!(c)) {							\
-		fprintf(stderr, "property failed: %s (%s:%d)\n", #c,	\
+		dprintf(report_fd, "property failed: %s (%s:%d)\n", #c, \
 		    __FILE__, __LINE__);				\
 		abort();						\
 	}								\
