@@ -198,7 +198,7 @@ check_tagmanifest(struct vstate *vs, struct vfile *mf, const char *alg)
 		struct vfile *f = vs_get(vs, m.l[i].path);
 
 		if (strcmp(alg, "sha256") == 0)
-			json_object_set_new(taglisted, m.l[i].path, json_true());
+			json_object_set_new_nocheck(taglisted, m.l[i].path, json_true());
 		if (manifest_name(m.l[i].path, "tagmanifest-", a2, sizeof(a2)))
 			vs_problem(vs, S_TAGS, "%s lists a tag manifest", mf->name);
 		else if (f == NULL || f->payload)

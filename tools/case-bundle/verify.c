@@ -53,7 +53,7 @@ vs_add(struct vstate *vs, const char *name, uint64_t size, bool dup_ok)
 	f->name = cb_xstrdup(name);
 	f->size = size;
 	f->payload = strncmp(name, "data/", 5) == 0;
-	json_object_set_new(vs->index, name, json_integer(vs->n));
+	json_object_set_new_nocheck(vs->index, name, json_integer(vs->n));
 	vs->n++;
 	return f;
 }
