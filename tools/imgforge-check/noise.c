@@ -9,14 +9,16 @@
  * frequencies are quantisation, not noise), each with its mean, its
  * low-frequency (texture) and high-frequency (noise) DCT energy.
  * Blocks are binned by mean intensity; within a bin the flatter half
- * are the candidates, and the candidates whose noise is strictly below
- * the bin's q-quantile are marked, for three levels q.  Under the null
- * hypothesis (one noise model for the whole image) marks fall on
- * candidates independently with probability at most q, so a rectangle
- * of n candidates holding k marks has NFA = NT * P[B(n, k, q)], NT the
- * number of rectangles of blocks times the number of levels.  Clipped blocks (no noise survives
- * clipping) are left out, and ties at zero noise (a screenshot) mark
- * nothing.
+ * that look like noise are the candidates, and the candidates with no
+ * noise at all are marked, at each level q (of three) where they are at
+ * most a share q of the bin.  Under the null hypothesis (one noise model
+ * for the whole image) marks fall on candidates independently with
+ * probability at most q, so a rectangle of n candidates holding k marks
+ * has NFA = NT * P[B(n, k, q)], NT the number of rectangles of blocks
+ * times the number of levels.  Clipped blocks (no noise survives
+ * clipping) are left out; a noise-free image (a screenshot) has flat
+ * blocks everywhere and marks nothing.  Only the absence of noise is
+ * tested (see mark_bin).
  */
 #include "config.h"
 
@@ -29,6 +31,7 @@
 /* shares of a bin's candidates marked as low-noise, each level a test */
 static const double levels[] = { 0.05, 0.01, 0.002 };
 #define NLEV	(int)(sizeof(levels) / sizeof(levels[0]))
+#define FLAT	0.05	/* DCT energy (RMS) of a digitally flat block */
 #define BINSZ	2000	/* blocks per intensity bin (fewer: the whole image) */
 #define MINBIN	200	/* a bin needs this many candidates to be used */
 
@@ -49,14 +52,6 @@ static int
 by_lf(const void *a, const void *b)
 {
 	float x = ((const struct nblk *)a)->lf, y = ((const struct nblk *)b)->lf;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-by_hf(const void *a, const void *b)
-{
-	float x = ((const struct nblk *)a)->hf, y = ((const struct nblk *)b)->hf;
 
 	return x < y ? -1 : x > y;
 }
@@ -109,18 +104,24 @@ measure(const struct px_image *im, const float *L, int x, int y,
 
 /* Marks, in one bin, the flat candidates with noise below its q-quantile. */
 /*
- * Marks, in one bin, the candidates with noise below its q-quantiles.
- * Candidates are the flatter half of the bin that also look like noise:
- * texture (an edge) leaks into the high frequencies and would leave the
- * flat body of a rare colour (a seal's star) as the bin's "lowest
- * noise".  Blurred noise has more low-frequency energy than white
- * noise, hence the generous ratio.
+ * Marks, in one bin, the candidates that are digitally flat (no noise
+ * at all), at each level q where such blocks are at most a share q of
+ * the bin's candidates.  Candidates are the flatter half of the bin that
+ * also look like noise (texture leaks into the high frequencies; blurred
+ * noise has more low-frequency energy than white noise, hence the
+ * generous ratio).
+ *
+ * Why only flat blocks: measured on camera JPEGs, the noise left in a
+ * smooth area drifts with processing, resampling and quantisation (an
+ * overcast sky in a downscaled photo reads far below a wall of the
+ * same brightness), so "lower than the bin" is no evidence.  A block
+ * with no variation at all, unclipped, in an image whose flat areas of
+ * that brightness almost never are, is: it was painted.
  */
 static void
 mark_bin(struct nblk *v, size_t n, unsigned char *cand, unsigned char *mark)
 {
-	size_t i, nc = 0;
-	float thr[NLEV];
+	size_t i, nc = 0, nflat = 0;
 	int l;
 
 	qsort(v, n, sizeof(*v), by_lf);
@@ -129,14 +130,14 @@ mark_bin(struct nblk *v, size_t n, unsigned char *cand, unsigned char *mark)
 			v[nc++] = v[i];
 	if (nc < MINBIN)
 		return;
-	qsort(v, nc, sizeof(*v), by_hf);
-	for (l = 0; l < NLEV; l++)
-		thr[l] = v[(size_t)(levels[l] * nc)].hf;
+	for (i = 0; i < nc; i++)
+		nflat += v[i].hf <= FLAT && v[i].lf <= FLAT;
 	for (i = 0; i < nc; i++) {
 		cand[v[i].idx] = 1;
-		/* strictly below: ties (all zero, a screenshot) mark nothing */
+		if (v[i].hf > FLAT || v[i].lf > FLAT)
+			continue;
 		for (l = 0; l < NLEV; l++)
-			if (v[i].hf < thr[l])
+			if (nflat <= levels[l] * nc)
 				mark[v[i].idx] |= (unsigned char)(1 << l);
 	}
 }

@@ -49,55 +49,68 @@ struct zjob {
 	int		 err;
 };
 
-/* Row DCT of every 8-pixel segment of one image row: out[k * nx + x]. */
+/* Origins are processed 8 at a time over padded rows: fixed-length inner loops vectorise even at -O2. */
+#define PAD8(n)	(((n) + 7) & ~7)
+
+/* Row DCT of every 8-pixel segment of one image row: out[k * nxp + x]. */
 static void
-row_dct(const float *restrict r, int nx, float *restrict out)
+row_dct(const float *restrict r, int nxp, float *restrict out)
 {
-	int x, k;
+	int xb, i, k;
 
 	for (k = 0; k < 8; k++) {
 		const float c0 = dctc[k][0], c1 = dctc[k][1];
 		const float c2 = dctc[k][2], c3 = dctc[k][3];
-		float *restrict o = out + (size_t)k * nx;
+		const float sg = k & 1 ? -1.0f : 1.0f;
+		float *restrict o = out + (size_t)k * nxp;
 
-		if (k & 1)
-			for (x = 0; x < nx; x++)
-				o[x] = c0 * (r[x] - r[x + 7]) +
-				    c1 * (r[x + 1] - r[x + 6]) +
-				    c2 * (r[x + 2] - r[x + 5]) +
-				    c3 * (r[x + 3] - r[x + 4]);
-		else
-			for (x = 0; x < nx; x++)
-				o[x] = c0 * (r[x] + r[x + 7]) +
-				    c1 * (r[x + 1] + r[x + 6]) +
-				    c2 * (r[x + 2] + r[x + 5]) +
-				    c3 * (r[x + 3] + r[x + 4]);
+		for (xb = 0; xb < nxp; xb += 8)
+			for (i = 0; i < 8; i++) {
+				const float *q = r + xb + i;
+				o[xb + i] = c0 * (q[0] + sg * q[7]) +
+				    c1 * (q[1] + sg * q[6]) +
+				    c2 * (q[2] + sg * q[5]) +
+				    c3 * (q[3] + sg * q[4]);
+			}
 	}
 }
 
 /* Adds to cnt[x] the zeros of the column DCTs of row-coefficient k. */
 static void
-col_zeros(const float *const v[8], int nx, int skip_dc, int *restrict cnt)
+col_zeros(const float *const v[8], int nxp, int skip_dc, int *restrict cnt)
 {
-	int x, l;
+	const float *restrict v0 = v[0], *restrict v1 = v[1];
+	const float *restrict v2 = v[2], *restrict v3 = v[3];
+	const float *restrict v4 = v[4], *restrict v5 = v[5];
+	const float *restrict v6 = v[6], *restrict v7 = v[7];
+	float c[8][4];
+	int xb, i, l, j;
 
-	for (x = 0; x < nx; x++) {
-		float s0 = v[0][x] + v[7][x], d0 = v[0][x] - v[7][x];
-		float s1 = v[1][x] + v[6][x], d1 = v[1][x] - v[6][x];
-		float s2 = v[2][x] + v[5][x], d2 = v[2][x] - v[5][x];
-		float s3 = v[3][x] + v[4][x], d3 = v[3][x] - v[4][x];
-		int c = 0;
+	for (l = 0; l < 8; l++)
+		for (j = 0; j < 4; j++)
+			c[l][j] = dctc[l][j];
+	for (xb = 0; xb < nxp; xb += 8)
+		for (i = 0; i < 8; i++) {
+			int x = xb + i;
+			float s0 = v0[x] + v7[x], d0 = v0[x] - v7[x];
+			float s1 = v1[x] + v6[x], d1 = v1[x] - v6[x];
+			float s2 = v2[x] + v5[x], d2 = v2[x] - v5[x];
+			float s3 = v3[x] + v4[x], d3 = v3[x] - v4[x];
+			float o0 = c[0][0] * s0 + c[0][1] * s1 + c[0][2] * s2 + c[0][3] * s3;
+			float o2 = c[2][0] * s0 + c[2][1] * s1 + c[2][2] * s2 + c[2][3] * s3;
+			float o4 = c[4][0] * s0 + c[4][1] * s1 + c[4][2] * s2 + c[4][3] * s3;
+			float o6 = c[6][0] * s0 + c[6][1] * s1 + c[6][2] * s2 + c[6][3] * s3;
+			float o1 = c[1][0] * d0 + c[1][1] * d1 + c[1][2] * d2 + c[1][3] * d3;
+			float o3 = c[3][0] * d0 + c[3][1] * d1 + c[3][2] * d2 + c[3][3] * d3;
+			float o5 = c[5][0] * d0 + c[5][1] * d1 + c[5][2] * d2 + c[5][3] * d3;
+			float o7 = c[7][0] * d0 + c[7][1] * d1 + c[7][2] * d2 + c[7][3] * d3;
 
-		for (l = skip_dc; l < 8; l++) {
-			float o = l & 1 ?
-			    dctc[l][0] * d0 + dctc[l][1] * d1 +
-			    dctc[l][2] * d2 + dctc[l][3] * d3 :
-			    dctc[l][0] * s0 + dctc[l][1] * s1 +
-			    dctc[l][2] * s2 + dctc[l][3] * s3;
-			c += fabsf(o) < 0.5f;
+			cnt[x] += (fabsf(o0) < 0.5f && !skip_dc) +
+			    (fabsf(o1) < 0.5f) + (fabsf(o2) < 0.5f) +
+			    (fabsf(o3) < 0.5f) + (fabsf(o4) < 0.5f) +
+			    (fabsf(o5) < 0.5f) + (fabsf(o6) < 0.5f) +
+			    (fabsf(o7) < 0.5f);
 		}
-		cnt[x] += c;
-	}
 }
 
 /* Marks blocks constant along x (every row flat) or along y. */
@@ -140,11 +153,11 @@ static void *
 zero_rows(void *arg)
 {
 	struct zjob *j = arg;
-	int w = j->w, nx = w - 7, y, k, i, x, yy;
-	float *ring = malloc((size_t)8 * 8 * nx * sizeof(float));
-	unsigned char *flat = malloc((size_t)8 * nx + (size_t)8 * nx);
+	int w = j->w, nx = w - 7, nxp = PAD8(nx), y, k, i, x, yy;
+	float *ring = malloc((size_t)8 * 8 * nxp * sizeof(float));
+	unsigned char *flat = malloc((size_t)16 * nx);
 	unsigned char *vc = malloc((size_t)w);
-	int *cnt = malloc((size_t)nx * sizeof(int));
+	int *cnt = malloc((size_t)nxp * sizeof(int));
 	const float *v[8];
 
 	if (ring == NULL || flat == NULL || vc == NULL || cnt == NULL) {
@@ -152,18 +165,18 @@ zero_rows(void *arg)
 		goto out;
 	}
 	for (yy = j->y0; yy < j->y0 + 7; yy++) {
-		row_dct(j->L + (size_t)yy * w, nx, ring + (size_t)(yy % 8) * 8 * nx);
+		row_dct(j->L + (size_t)yy * w, nxp, ring + (size_t)(yy % 8) * 8 * nxp);
 		row_flat(j->L + (size_t)yy * w, nx, flat + (size_t)(yy % 8) * nx);
 	}
 	for (y = j->y0; y < j->y1; y++) {
 		yy = y + 7;
-		row_dct(j->L + (size_t)yy * w, nx, ring + (size_t)(yy % 8) * 8 * nx);
+		row_dct(j->L + (size_t)yy * w, nxp, ring + (size_t)(yy % 8) * 8 * nxp);
 		row_flat(j->L + (size_t)yy * w, nx, flat + (size_t)(yy % 8) * nx);
-		memset(cnt, 0, (size_t)nx * sizeof(int));
+		memset(cnt, 0, (size_t)nxp * sizeof(int));
 		for (k = 0; k < 8; k++) {
 			for (i = 0; i < 8; i++)
-				v[i] = ring + ((size_t)((y + i) % 8) * 8 + k) * nx;
-			col_zeros(v, nx, k == 0, cnt);
+				v[i] = ring + ((size_t)((y + i) % 8) * 8 + k) * nxp;
+			col_zeros(v, nxp, k == 0, cnt);
 		}
 		unsigned char *zrow = j->z + (size_t)y * nx;
 		for (x = 0; x < nx; x++)
@@ -212,87 +225,177 @@ count_zeros(const float *L, int w, int h, unsigned char *z,
 }
 
 /*
- * Per pixel, the block with most zeros among the 64 containing it:
- * horizontal then vertical maximum, counting ties.  h[] packs
- * zeros << 24 | ties << 20 | block x of the argmax.
+ * Per pixel, the block with most zeros among the 64 containing it,
+ * separably: per block row the maximum over 8 origins, how many reach
+ * it and (when one does) which; then the same down 8 block rows.  A
+ * pixel at x is covered by the blocks starting at x-7..x.
  */
-static void
-hmax_row(const unsigned char *zrow, int nx, int w, uint32_t *out)
-{
-	int x, i, bx, m, c, a, zz;
+struct hrow {
+	int	*m, *c, *a;
+};
 
-	for (x = 0; x < w; x++) {
-		out[x] = 0;
-		if (x < 7 || x > w - 8)
-			continue;
-		m = -1, c = 0, a = 0;
-		for (i = 0; i < 8; i++) {
-			bx = x - i;
-			zz = zrow[bx] & 0x7f;
-			if (zz > m)
-				m = zz, c = 1, a = bx;
-			else if (zz == m)
-				c++;
+/* Scratch rows of one vote worker, wp ints each. */
+struct vscratch {
+	int	*t, *m, *c, *a, *b;
+};
+
+/*
+ * Loops split per shift, over rows padded to 8, so that each one
+ * vectorises (-O2 vectorises fixed-length inner loops only).
+ */
+#define FOR8(x, n)	for (int xb_ = 0; xb_ < (n); xb_ += 8) \
+			for ((x) = xb_; (x) < xb_ + 8; (x)++)
+
+static void
+hmax_row(const unsigned char *zrow, int nx, int wp, const struct vscratch *s,
+    struct hrow *o)
+{
+	int *restrict t = s->t, *restrict m = o->m, *restrict c = o->c;
+	int *restrict a = o->a;
+	int x, k;
+
+	for (x = 0; x < 8; x++)
+		t[x] = 0;
+	for (x = 0; x < nx; x++)
+		t[8 + x] = zrow[x] & 0x7f;
+	for (x = nx; x < wp + 8; x++)
+		t[8 + x] = 0;
+	FOR8(x, wp)
+		m[x] = 0, c[x] = 0, a[x] = 0;
+	for (k = 0; k < 8; k++)
+		FOR8(x, wp)
+			m[x] = t[1 + x + k] > m[x] ? t[1 + x + k] : m[x];
+	for (k = 0; k < 8; k++)
+		FOR8(x, wp) {
+			int e = t[1 + x + k] == m[x];
+			c[x] += e;
+			a[x] += e * (x - 7 + k);
 		}
-		(void)nx;
-		out[x] = (uint32_t)m << 24 | (uint32_t)(c > 15 ? 15 : c) << 20 |
-		    (uint32_t)a;
-	}
 }
 
 static void
-vote_map(const unsigned char *z, int w, int h, signed char *votes,
-    uint32_t *ring)
+vote_row(const struct hrow r[8], int y, int wp, const struct vscratch *s,
+    const unsigned char *z, int nx, int w, signed char *vrow)
 {
-	int nx = w - 7, ny = h - 7, x, y, j, by, m, c, a, ab, zz;
-	uint32_t u;
+	int *restrict m = s->m, *restrict c = s->c, *restrict a = s->a;
+	int *restrict b = s->b;
+	int x, j;
 
-	memset(votes, -1, (size_t)w * h);
-	for (by = 0; by < 7 && by < ny; by++)
-		hmax_row(z + (size_t)by * nx, nx, w, ring + (size_t)(by % 8) * w);
-	for (y = 7; y <= h - 8; y++) {
-		hmax_row(z + (size_t)y * nx, nx, w, ring + (size_t)(y % 8) * w);
-		for (x = 7; x <= w - 8; x++) {
-			m = -1, c = 0, a = 0, ab = 0;
-			for (j = 0; j < 8; j++) {
-				u = ring[(size_t)((y - j) % 8) * w + x];
-				zz = (int)(u >> 24);
-				if (zz > m)
-					m = zz, c = (int)(u >> 20 & 15),
-					a = (int)(u & 0xfffff), ab = y - j;
-				else if (zz == m)
-					c += (int)(u >> 20 & 15);
-			}
-			if (m <= 0 || c != 1 || z[(size_t)ab * nx + a] & 0x80)
-				continue;
-			votes[(size_t)y * w + x] = (signed char)(a % 8 + ab % 8 * 8);
+	FOR8(x, wp)
+		m[x] = 0, c[x] = 0, a[x] = 0, b[x] = 0;
+	for (j = 0; j < 8; j++) {
+		const int *restrict rm = r[j].m;
+		FOR8(x, wp)
+			m[x] = rm[x] > m[x] ? rm[x] : m[x];
+	}
+	for (j = 0; j < 8; j++) {
+		const int *restrict rm = r[j].m, *restrict rc = r[j].c;
+		const int *restrict ra = r[j].a;
+		FOR8(x, wp) {
+			int e = rm[x] == m[x];
+			c[x] += e * rc[x];
+			a[x] += e * ra[x];
+			b[x] += e * (y - 7 + j);
 		}
 	}
+	for (x = 7; x <= w - 8; x++)
+		if (m[x] != 0 && c[x] == 1 &&
+		    !(z[(size_t)b[x] * nx + a[x]] & 0x80))
+			vrow[x] = (signed char)(a[x] % 8 + b[x] % 8 * 8);
+}
+
+struct vjob {
+	const unsigned char	*z;
+	signed char		*votes;
+	int			 w, h, y0, y1, err;
+};
+
+/* Votes of pixel rows y0..y1-1 (each band primes its own 7 block rows). */
+static void *
+vote_rows(void *arg)
+{
+	struct vjob *v = arg;
+	int w = v->w, nx = w - 7, wp = PAD8(w), y, j;
+	int *buf = malloc(((size_t)24 * wp + 5 * ((size_t)wp + 16)) * sizeof(int));
+	signed char *vrow = malloc((size_t)wp);
+	struct hrow ring[8], cur[8];
+	struct vscratch s;
+
+	if (buf == NULL || vrow == NULL) {
+		v->err = 1;
+		goto out;
+	}
+	for (j = 0; j < 8; j++) {
+		ring[j].m = buf + (size_t)j * wp;
+		ring[j].c = buf + (size_t)(8 + j) * wp;
+		ring[j].a = buf + (size_t)(16 + j) * wp;
+	}
+	s.t = buf + (size_t)24 * wp;
+	s.m = s.t + wp + 16, s.c = s.m + wp + 16, s.a = s.c + wp + 16;
+	s.b = s.a + wp + 16;
+	for (y = v->y0 - 7 < 0 ? 0 : v->y0 - 7; y < v->y1 && y <= v->h - 8; y++) {
+		/* block row y enters the ring; pixel row y (>= 7) is decided */
+		hmax_row(v->z + (size_t)y * nx, nx, wp, &s, &ring[y % 8]);
+		if (y < 7 || y < v->y0)
+			continue;
+		for (j = 0; j < 8; j++)
+			cur[j] = ring[(y - 7 + j) % 8];
+		memset(vrow, -1, (size_t)wp);
+		vote_row(cur, y, wp, &s, v->z, nx, w, vrow);
+		memcpy(v->votes + (size_t)y * w, vrow, (size_t)w);
+	}
+out:
+	free(buf), free(vrow);
+	return NULL;
+}
+
+static int
+vote_map(const unsigned char *z, int w, int h, signed char *votes,
+    const struct px_opts *o)
+{
+	struct vjob jobs[64];
+	pthread_t th[64];
+	int started[64] = { 0 }, t, nt = px_nthreads(o, h), err = 0;
+
+	memset(votes, -1, (size_t)w * h);
+	for (t = 0; t < nt; t++) {
+		jobs[t] = (struct vjob){ z, votes, w, h, (int)((long)h * t / nt),
+		    (int)((long)h * (t + 1) / nt), 0 };
+		if (t > 0)
+			started[t] = pthread_create(&th[t], NULL, vote_rows,
+			    &jobs[t]) == 0;
+		if (t > 0 && !started[t])
+			vote_rows(&jobs[t]);
+	}
+	vote_rows(&jobs[0]);
+	for (t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		err |= jobs[t].err;
+	}
+	return err | jobs[0].err ? -1 : 0;
 }
 
 /* The vote map of the rounded luminance of rgb; NULL on trouble. */
 static signed char *
 votes_of(const unsigned char *rgb, int w, int h, const struct px_opts *o)
 {
-	float *L = malloc((size_t)w * h * sizeof(float));
+	/* padded: the last row's DCTs read up to 16 floats past the end */
+	float *L = calloc((size_t)w * h + 32, sizeof(float));
 	unsigned char *z = malloc((size_t)(w - 7) * (h - 7));
-	uint32_t *ring = malloc((size_t)8 * w * sizeof(uint32_t));
 	signed char *votes = malloc((size_t)w * h);
 
-	if (L == NULL || z == NULL || ring == NULL || votes == NULL)
+	if (L == NULL || z == NULL || votes == NULL)
 		goto fail;
 	px_lum_int(rgb, w, h, L);
-	if (count_zeros(L, w, h, z, o) != 0)
+	if (count_zeros(L, w, h, z, o) != 0 || vote_map(z, w, h, votes, o) != 0)
 		goto fail;
-	vote_map(z, w, h, votes, ring);
 	free(L);
 	free(z);
-	free(ring);
 	return votes;
 fail:
 	free(L);
 	free(z);
-	free(ring);
 	free(votes);
 	return NULL;
 }
@@ -394,11 +497,12 @@ report_region(struct px_findings *f, const char *check, const struct region *r,
  * NFA = NT * P[B(area/64, votes/64, 1/64)]; reports the meaningful ones.
  */
 static int
-regions(signed char *vv, int w, int h, int excl, int gmax, const char *check,
-    int main_g, struct px_findings *f, const struct px_opts *o)
+regions(signed char *vv, int w, int h, int excl, int gmax, double p,
+    const char *check, int main_g, struct px_findings *f,
+    const struct px_opts *o)
 {
 	double lnt = log_nt(w, h), lnfa;
-	long min_size = (long)ceil(64 * lnt / log10(64.0));
+	long min_size = (long)ceil(64 * lnt / -log10(p));
 	size_t i, n = (size_t)w * h, qcap = 4096;
 	int *q = malloc(qcap * sizeof(int)), found = 0;
 	struct region r;
@@ -415,7 +519,7 @@ regions(signed char *vv, int w, int h, int excl, int gmax, const char *check,
 		if (r.size < min_size)
 			continue;
 		lnfa = lnt + px_log10_binom_tail((long)(r.x1 - r.x0 + 1) *
-		    (r.y1 - r.y0 + 1) / 64, r.size / 64, 1.0 / 64);
+		    (r.y1 - r.y0 + 1) / 64, r.size / 64, p);
 		if (lnfa < o->log10_eps) {
 			report_region(f, check, &r, lnfa, main_g, o);
 			found++;
@@ -453,6 +557,8 @@ missing(const struct px_image *im, const signed char *votes, int g,
 	size_t i, n = (size_t)im->w * im->h;
 	unsigned char *rs = malloc(n * 3);
 	signed char *vj;
+	size_t elig = 0, zero = 0;
+	double p;
 	int found;
 
 	if (rs == NULL)
@@ -465,10 +571,25 @@ missing(const struct px_image *im, const signed char *votes, int g,
 	free(rs);
 	if (vj == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
+	/*
+	 * Null model: an eligible pixel (not voting the main grid) votes
+	 * (0,0) after the resave at the rate seen over the whole image, or
+	 * 1/64 if that is higher: areas where the first compression left a
+	 * weak grid (dark, saturated, noisy) then do not stand out alone.
+	 */
+	for (i = 0; i < n; i++) {
 		if (votes[i] == g)
 			vj[i] = -1;
-	found = regions(vj, im->w, im->h, -1, 0, "jpeg.grid.missing", g, f, o);
+		if (votes[i] != g && votes[i] >= 0)
+			elig++;
+		if (vj[i] == 0)
+			zero++;
+	}
+	p = elig > 0 ? (double)zero / (double)elig : 1;
+	if (p < 1.0 / 64)
+		p = 1.0 / 64;
+	found = p < 0.5 ? regions(vj, im->w, im->h, -1, 0, p,
+	    "jpeg.grid.missing", g, f, o) : 0;
 	free(vj);
 	return found;
 }
@@ -495,9 +616,14 @@ px_zero(const struct px_image *im, struct px_findings *f,
 		return -1;
 	}
 	memcpy(vv, votes, (size_t)w * h);
-	nf = regions(vv, w, h, g, 63, "jpeg.grid.foreign", g, f, o);
+	nf = regions(vv, w, h, g, 63, 1.0 / 64, "jpeg.grid.foreign", g, f, o);
 	free(vv);
-	if (nf >= 0 && g >= 0)
+	/*
+	 * The resave imposes grid (0,0): when that is the main grid itself,
+	 * a region without the grid cannot be told from one where the
+	 * first compression left few zeros, so the test is not run.
+	 */
+	if (nf >= 0 && g > 0)
 		nm = missing(im, votes, g, f, o);
 	free(votes);
 	if (nf < 0 || nm < 0)
