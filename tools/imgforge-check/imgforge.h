@@ -149,6 +149,8 @@ void	pixel_checks(struct ifc_job *, const struct px_image *,
 	    const struct px_coef *);
 /* verdict.c */
 enum ifc_verdict verdict(const struct ifc_job *);
+/* A pixel finding detects when its NFA is below epsilon; "info." ones never do. */
+bool	px_detects(const struct px_finding *, double log10_eps);
 const char *verdict_name(enum ifc_verdict);
 /* maps.c: writes the mask and overlay PNGs under conf->mapdir. */
 int	maps_write(struct ifc_job *, const struct px_image *, char *msg,

@@ -201,7 +201,7 @@ overlay(const struct ifc_job *j, const struct px_image *im)
 {
 	size_t n = (size_t)im->w * im->h;
 	unsigned char *o = malloc(n * 3), col[3];
-	int scale = im->w >= 1000 ? im->w / 500 : 1, ty = 0;
+	int scale = im->w < 300 ? 1 : im->w < 1000 ? 2 : im->w / 500, ty = 0;
 	int t = scale + 1;
 
 	if (o == NULL)
@@ -216,7 +216,7 @@ overlay(const struct ifc_job *j, const struct px_image *im)
 	for (size_t i = 0; j->px_ok && i < j->px.n; i++) {
 		const struct px_finding *f = &j->px.v[i];
 
-		if (f->log10_nfa >= j->conf->log10_eps)
+		if (!px_detects(f, j->conf->log10_eps))
 			continue;
 		check_colour(f->check, col);
 		if (f->region[2] > 0 && f->region[3] > 0) {

@@ -41,7 +41,7 @@ findings(const struct ifc_job *j)
 		const struct px_finding *f = &j->px.v[i];
 		json_t *o = json_pack("{s:s,s:f,s:b}", "check", f->check,
 		    "log10_nfa", clampf(f->log10_nfa), "detection",
-		    f->log10_nfa < j->conf->log10_eps);
+		    px_detects(f, j->conf->log10_eps));
 
 		if (f->region[2] > 0)
 			json_object_set_new(o, "region", region(f->region));
@@ -102,7 +102,7 @@ emit_text(const struct ifc_job *j, int verbose)
 		    j->meta.v[i].severity, json_string_value(json_object_get(
 		    j->meta.v[i].detail, "why")));
 	for (size_t i = 0; j->px_ok && i < j->px.n; i++) {
-		bool det = j->px.v[i].log10_nfa < j->conf->log10_eps;
+		bool det = px_detects(&j->px.v[i], j->conf->log10_eps);
 
 		if (det || verbose > 0)
 			print_px(j, &j->px.v[i], det);

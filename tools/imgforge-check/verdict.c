@@ -6,7 +6,15 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "imgforge.h"
+
+bool
+px_detects(const struct px_finding *f, double log10_eps)
+{
+	return strncmp(f->check, "info.", 5) != 0 && f->log10_nfa < log10_eps;
+}
 
 enum ifc_verdict
 verdict(const struct ifc_job *j)
@@ -14,7 +22,7 @@ verdict(const struct ifc_job *j)
 	enum ifc_verdict v = V_NONE;
 
 	for (size_t i = 0; j->px_ok && i < j->px.n; i++)
-		if (j->px.v[i].log10_nfa < j->conf->log10_eps)
+		if (px_detects(&j->px.v[i], j->conf->log10_eps))
 			return V_FORGED;
 	for (size_t i = 0; i < j->meta.n; i++) {
 		if (j->meta.v[i].severity >= 3)
