@@ -60,34 +60,38 @@ bool
 dec_fast_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t	 i = 0;
-	uint64_t w;
+	size_t	 i = 0, n;
+	uint64_t w8;
+	uint32_t w;
 
-	while (i < len) {
-		if (i + 8 <= len) {
-			memcpy(&w, p + i, 8);
-			if ((w & 0x8080808080808080ULL) == 0) {
-				i += 8;
-				continue;
-			}
+	while (i + 8 <= len) {
+		memcpy(&w8, p + i, 8);
+		if ((w8 & 0x8080808080808080ULL) == 0) {
+			i += 8;
+			continue;
 		}
-		if (p[i] < 0x80) {
+		memcpy(&w, p + i, 4);
+		if ((w & 0x80) == 0) {
 			i++;
 			continue;
 		}
-		if (p[i] >= 0xE1 && p[i] <= 0xEC && i + 3 <= len &&
-		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
-			i += 3;
+		/* Runs of three-byte sequences (little-endian: the lead is the low byte). */
+		if ((w & 0xC0C0F0) == 0x8080E0 && p[i] != 0xE0 && p[i] != 0xED) {
+			for (i += 3; i + 4 <= len; i += 3) {
+				memcpy(&w, p + i, 4);
+				if ((w & 0xC0C0F0) != 0x8080E0 || p[i] == 0xE0 ||
+				    p[i] == 0xED)
+					break;
+			}
 			continue;
 		}
-		{
-			size_t n = u8_seqlen(p + i, len - i);
-
-			if (n == 0)
-				return false;
-			i += n;
-		}
+		if ((n = u8_seqlen(p + i, len - i)) == 0)
+			return false;
+		i += n;
 	}
+	for (; i < len; i += n)
+		if ((n = u8_seqlen(p + i, len - i)) == 0)
+			return false;
 	return true;
 }
 
@@ -192,6 +196,16 @@ dec_feed(struct decoder *d, const char *in, size_t len, bool final,
 	iconv_chunk(d, in + skip, len - skip, final, out, lossy);
 	*outlen = out->len;
 	return out->p ? out->p : "";
+}
+
+size_t
+dec_take_carry(struct decoder *d, char *dst)
+{
+	size_t	 n = d->ncarry;
+
+	memcpy(dst, d->carry, n);
+	d->ncarry = 0;
+	return n;
 }
 
 void

@@ -146,7 +146,16 @@ const char	*dec_encoding(const struct decoder *);
  */
 const char	*dec_feed(struct decoder *, const char *in, size_t len, bool final,
 		    struct buf *out, size_t *outlen, bool *lossy);
+/* Moves out the bytes of a character cut by the last chunk (8 at most). */
+size_t		 dec_take_carry(struct decoder *, char *dst);
 void		 dec_free(struct decoder *);
+
+/* ---- feed.c: reading and decoding ahead of the reader ---- */
+struct input_item;
+struct feed;
+struct feed	*feed_start(struct input_item *, struct decoder *);
+const char	*feed_next(struct feed *, size_t *len);
+void		 feed_stop(struct feed *);
 bool		 dec_fast_valid(const char *s, size_t len);
 
 /* ---- output.c ---- */

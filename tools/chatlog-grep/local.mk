@@ -13,7 +13,7 @@ tools_chatlog_grep_libchatread_a_SOURCES = tools/chatlog-grep/chat.h \
 chatlog_grep_SOURCES = tools/chatlog-grep/main.c tools/chatlog-grep/grep.h \
 	tools/chatlog-grep/chat.h tools/chatlog-grep/lexicon.c \
 	tools/chatlog-grep/evasion.c tools/chatlog-grep/tables.c \
-	tools/chatlog-grep/match.c tools/chatlog-grep/decode.c \
+	tools/chatlog-grep/match.c tools/chatlog-grep/decode.c tools/chatlog-grep/feed.c \
 	tools/chatlog-grep/scan.c tools/chatlog-grep/output.c
 chatlog_grep_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DCHATLOG_LEXICON='"$(pkgdatadir)/lexicon.tsv"' \

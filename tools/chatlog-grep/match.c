@@ -160,17 +160,64 @@ add_term(struct matcher *m, uint32_t ti)
 	}
 }
 
+static unsigned
+hexval(char c)
+{
+	return (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
+}
+
+/*
+ * A lexicon of literals only (the usual case) goes through Vectorscan's
+ * literal compiler, several times quicker on tens of thousands of
+ * spellings; the escaped expressions are turned back into bytes for it.
+ */
+static hs_error_t
+compile_literals(struct db *d, hs_compile_error_t **ce)
+{
+	size_t	*lens, i, k;
+	char	**lits;
+	hs_error_t rc;
+
+	lens = calloc(d->npats, sizeof(*lens));
+	lits = calloc(d->npats, sizeof(*lits));
+	if (lens == NULL || lits == NULL)
+		abort();
+	for (i = 0; i < d->npats; i++) {
+		lens[i] = d->pats[i].len;
+		if ((lits[i] = malloc(lens[i] + 1)) == NULL)
+			abort();
+		for (k = 0; k < lens[i]; k++)
+			lits[i][k] = (char)(hexval(d->expr[i][4 * k + 2]) << 4 |
+			    hexval(d->expr[i][4 * k + 3]));
+	}
+	rc = hs_compile_lit_multi((const char *const *)lits, d->flags, d->ids,
+	    lens, (unsigned)d->npats, HS_MODE_BLOCK, NULL, &d->db, ce);
+	for (i = 0; i < d->npats; i++)
+		free(lits[i]);
+	free(lits);
+	free(lens);
+	return rc;
+}
+
 static int
 db_compile(struct db *d, const struct lexicon *lx, char *err, size_t errlen)
 {
 	hs_compile_error_t *ce = NULL;
 	const struct term *t;
 	size_t	 i;
+	bool	 literal = true;
+	hs_error_t rc;
 
 	if (d->npats == 0)
 		return 0;
-	if (hs_compile_multi((const char *const *)d->expr, d->flags, d->ids,
-	    (unsigned)d->npats, HS_MODE_BLOCK, NULL, &d->db, &ce) != HS_SUCCESS) {
+	for (i = 0; i < d->npats && literal; i++)
+		literal = d->pats[i].len > 0;
+	if (literal)
+		rc = compile_literals(d, &ce);
+	else
+		rc = hs_compile_multi((const char *const *)d->expr, d->flags,
+		    d->ids, (unsigned)d->npats, HS_MODE_BLOCK, NULL, &d->db, &ce);
+	if (rc != HS_SUCCESS) {
 		if (ce->expression >= 0) {
 			t = &lx->terms[d->pats[ce->expression].term];
 			snprintf(err, errlen, "%s: bad pattern '%s': %s", t->where,

@@ -17,7 +17,6 @@
 #include "pool.h"
 #include "rec.h"
 
-#define CHUNK		(256 * 1024)
 #define BATCH_BYTES	(1024 * 1024)
 #define BATCH_MSGS	16384
 
@@ -183,37 +182,31 @@ on_msg(const struct chat_msg *m, void *arg)
 
 /* Reads, decodes and parses the item; returns an error message or NULL. */
 static char *
-feed_item(struct scan *sc, struct input_item *it, bool *lossy)
+feed_item(struct scan *sc, struct input_item *it)
 {
-	char	*chunk, err[512] = "";
+	char	 err[512] = "";
 	const char *text;
 	size_t	 tl;
 	const unsigned char *head;
 	size_t	 hl;
-	ssize_t	 r;
 	struct decoder *d;
-	struct buf u = { 0 };
+	struct feed *f;
 	int	 rc = 0;
 
 	head = input_head(it, &hl);
-	if ((d = dec_new(head, hl)) == NULL || (chunk = malloc(CHUNK)) == NULL)
+	if ((d = dec_new(head, hl)) == NULL)
 		abort();
 	if (sc->o->c.verbose)
 		fprintf(stderr, "chatlog-grep: %s%s%s: %s\n", it->path,
 		    it->member ? ":" : "", it->member ? it->member : "",
 		    dec_encoding(d));
-	while (rc == 0 && (r = input_read(it, chunk, CHUNK)) > 0) {
-		text = dec_feed(d, chunk, (size_t)r, false, &u, &tl, lossy);
+	f = feed_start(it, d);
+	while (rc == 0 && (text = feed_next(f, &tl)) != NULL)
 		rc = chat_reader_feed(sc->rd, text, tl, err, sizeof(err));
-	}
-	if (rc == 0 && !it->failed) {
-		text = dec_feed(d, "", 0, true, &u, &tl, lossy);
-		if ((rc = chat_reader_feed(sc->rd, text, tl, err, sizeof(err))) == 0)
-			rc = chat_reader_end(sc->rd, err, sizeof(err)) < 0 ? -1 : 0;
-	}
-	buf_free(&u);
-	free(chunk);
+	feed_stop(f);
 	dec_free(d);
+	if (rc == 0 && !it->failed)
+		rc = chat_reader_end(sc->rd, err, sizeof(err)) < 0 ? -1 : 0;
 	return rc == 0 ? NULL : strdup(err[0] ? err : "cannot read the export");
 }
 
@@ -224,14 +217,13 @@ on_item(struct input_item *it, void *arg)
 	struct hash_hex hh;
 	enum chat_format f = FMT_AUTO;
 	char	*error;
-	bool	 lossy = false;
 
 	if (sc->o->format != NULL)
 		f = chat_format_parse(sc->o->format);
 	sc->is = out_item_begin(sc->out, it->path, it->member);
 	if ((sc->rd = chat_reader_new(f, on_msg, sc)) == NULL)
 		abort();
-	error = feed_item(sc, it, &lossy);
+	error = feed_item(sc, it);
 	if (sc->o->c.verbose)
 		fprintf(stderr, "chatlog-grep: %s%s%s: read as %s\n", it->path,
 		    it->member ? ":" : "", it->member ? it->member : "",
@@ -268,6 +260,7 @@ scan_run(const struct opts *o, const struct lexicon *lx,
 	sc.pool = pool_new(o->c.jobs);
 	input_opts_default(&io);
 	io.nul = o->c.nul;
+
 	rc = input_walk(&io, o->paths, o->npaths, ro, on_item, &sc);
 	pool_finish(sc.pool);
 	return rc;
