@@ -28,7 +28,8 @@ cb_case_init(struct cb_case *c, const struct cb_opts *o, struct rec_out *ro)
 	char	*safe;
 
 	memset(c, 0, sizeof(*c));
-	c->f = o->f;
+	for (int i = 0; i < F_NFIELDS; i++)
+		c->f.v[i] = o->f.v[i] ? cb_xstrdup(o->f.v[i]) : NULL;
 	c->o = o;
 	c->ro = ro;
 	c->runs = json_array();
@@ -59,6 +60,7 @@ cb_case_free(struct cb_case *c)
 {
 	bag_list_free(&c->pay);
 	bag_list_free(&c->tag);
+	fields_free(&c->f);
 	json_decref(c->runs);
 	free(c->logtext);
 	free(c->bagname);

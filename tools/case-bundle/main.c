@@ -150,7 +150,11 @@ main(int argc, char **argv)
 	o.paths = argv + optind + 1;
 	o.npaths = argc - optind - 1;
 	for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
-		if (strcmp(verbs[v].verb, o.verb) == 0)
-			return cli_exit_status(verbs[v].fn(&o));
+		if (strcmp(verbs[v].verb, o.verb) == 0) {
+			i = verbs[v].fn(&o);
+			fields_free(&o.f);
+			free(o.findings);
+			return cli_exit_status(i);
+		}
 	cli_usage_error(usage_line, "unknown verb '%s'", o.verb);
 }

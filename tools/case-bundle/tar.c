@@ -213,7 +213,11 @@ void
 tarw_abort(struct tarw *t)
 {
 	if (t->a != NULL) {
-		archive_write_fail(t->a);
+		/*
+		 * Closed, not failed: archive_write_fail() leaks libarchive's
+		 * block buffer.  The bytes go to the unnamed file, discarded.
+		 */
+		archive_write_close(t->a);
 		archive_write_free(t->a);
 		t->a = NULL;
 	}
