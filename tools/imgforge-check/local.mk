@@ -37,9 +37,11 @@ CLEANFILES += tools/imgforge-check/qtables.h
 IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.sh \
 	tests/imgforge-check/03-records.sh tests/imgforge-check/04-meta.sh \
 	tests/imgforge-check/05-bad-input.sh tests/imgforge-check/06-maps.sh \
-	tests/imgforge-check/07-exif-samples.sh tests/imgforge-check/08-samples-authentic.sh
+	tests/imgforge-check/07-exif-samples.sh tests/imgforge-check/08-samples-authentic.sh \
+	tests/imgforge-check/10-examples.sh tests/imgforge-check/11-jobs.sh
 TESTS += $(IMGFORGE_TESTS)
 EXTRA_DIST += $(IMGFORGE_TESTS) \
 	tests/imgforge-check/05-bad-input.sh.stdout.exact \
 	tests/imgforge-check/07-exif-samples.sh.stdout.exact \
-	tests/imgforge-check/08-samples-authentic.sh.stdout.exact
+	tests/imgforge-check/08-samples-authentic.sh.stdout.exact \
+	tests/imgforge-check/11-jobs.sh.stdout.exact
