@@ -40,7 +40,7 @@ struct seen {
 	uint64_t	 total;		/* bytes input_read returned */
 	bool		 head_ok, read_failed;
 	int		 finish_rc;
-	char		 sha256[65];
+	char		 sha256[65], sm3[65], sha512[129];
 	uint64_t	 hashed;
 };
 
@@ -129,9 +129,9 @@ write_archive(const char *path, enum afmt fmt, const struct entry *ents,
 	archive_write_free(a);
 }
 
-/* A zip whose only member is BOMB_SIZE zero bytes, about 200 KB packed. */
+/* A zip whose only member is size zero bytes (200 MB pack to ~200 KB). */
 static void
-write_bomb(const char *path)
+write_bomb(const char *path, const char *what, unsigned size)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
@@ -141,12 +141,13 @@ write_bomb(const char *path)
 	archive_write_set_format_zip(a);
 	if (archive_write_open_filename(a, path) != ARCHIVE_OK)
 		abort();
+	(void)what;
 	archive_entry_set_pathname(e, "zeros.bin");
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, BOMB_SIZE);
+	archive_entry_set_size(e, size);
 	archive_write_header(a, e);
-	for (i = 0; i < BOMB_SIZE / sizeof(zeros); i++)
+	for (i = 0; i < size / sizeof(zeros); i++)
 		archive_write_data(a, zeros, sizeof(zeros));
 	archive_entry_free(e);
 	archive_write_close(a);
@@ -222,7 +223,8 @@ make_fixtures(void)
 		many[i].len = sizeof(TXT_A) - 1;
 	}
 	write_archive("many.tar", A_TAR, many, 10);
-	write_bomb("bomb.zip");
+	write_bomb("bomb.zip", "bomb", BOMB_SIZE);
+	write_bomb("zeros.zip", "zeros", 1u << 20);
 	/* A zip cut in the middle of its third member. */
 	write_archive("full.zip", A_ZIP, members, 3);
 	if (stat("full.zip", &st) == -1 ||
@@ -301,6 +303,8 @@ collect(struct input_item *it, void *arg)
 	s->finish_rc = input_finish(it, &hx);
 	if (s->finish_rc == 0) {
 		memcpy(s->sha256, hx.hex[HASH_SHA256], 65);
+		memcpy(s->sm3, hx.hex[HASH_SM3], 65);
+		memcpy(s->sha512, hx.hex[HASH_SHA512], 129);
 		s->hashed = hx.bytes;
 	}
 	return 0;
@@ -419,16 +423,22 @@ struct expect {
 	int64_t		 declared;		/* -2: not checked */
 };
 
+/* Digests computed here with OpenSSL directly, not through hash.c. */
+static void
+digest_hex(const EVP_MD *md, const void *data, size_t len, char *out)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0, i;
+
+	EVP_Digest(data, len, d, &dlen, md, NULL);
+	for (i = 0; i < dlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
 static void
 sha256_hex(const void *data, size_t len, char out[65])
 {
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	int	 i;
-
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	digest_hex(EVP_sha256(), data, len, out);
 }
 
 static bool
@@ -737,6 +747,111 @@ test_bad_inputs(const struct input_opts *o)
 	    "zip bomb: refused by the ratio cap with a clear error");
 	check_errors_counted(r, "zip bomb");
 	result_free(r);
+
+	/* Ratio 1000 but 1 MiB: under the floor, so a small file is not a bomb. */
+	r = walk1(o, "zeros.zip");
+	ok(r->n == 1 && r->items[0].total == (1u << 20) && !r->items[0].read_failed &&
+	    json_array_size(r->errors) == 0,
+	    "1 MiB of zeros in a zip (ratio ~1000, under the floor) is read whole");
+	result_free(r);
+}
+
+static int
+stop_after_two(struct input_item *it, void *arg)
+{
+	int	*n = arg;
+
+	(void)it;
+	return ++*n >= 2;
+}
+
+struct slurp {
+	size_t		 max;
+	int		 rc;
+	size_t		 len;
+	char		 buf[64];
+};
+
+static int
+slurp_one(struct input_item *it, void *arg)
+{
+	struct slurp *sl = arg;
+	unsigned char *b = NULL;
+
+	sl->rc = input_slurp(it, sl->max, &b, &sl->len);
+	if (sl->rc == 0 && sl->len < sizeof(sl->buf))
+		memcpy(sl->buf, b, sl->len + 1);	/* with its NUL */
+	free(b);
+	return 0;
+}
+
+static void
+test_slurp(const struct input_opts *o)
+{
+	struct slurp sl;
+	struct rec_out *ro;
+	char	*out = NULL, *p = "tree/a.txt";
+	size_t	 outlen = 0;
+	FILE	*fp = open_memstream(&out, &outlen), *errf = tmpfile();
+	int	 saved = dup(STDERR_FILENO);
+
+	memset(&sl, 0, sizeof(sl));
+	sl.max = 6;
+	ro = rec_open(fp, "test-input", true, 0, NULL);
+	input_walk(o, &p, 1, ro, slurp_one, &sl);
+	ok(sl.rc == 0 && sl.len == 6 && strcmp(sl.buf, TXT_A) == 0 &&
+	    rec_errors(ro) == 0, "input_slurp of 6 bytes with max 6: whole, NUL-terminated");
+	sl.max = 5;
+	fflush(stderr);
+	dup2(fileno(errf), STDERR_FILENO);
+	input_walk(o, &p, 1, ro, slurp_one, &sl);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	fclose(errf);
+	ok(sl.rc == -1 && rec_errors(ro) == 1,
+	    "input_slurp past max fails and the walker reports it once");
+	rec_close(ro, NULL);
+	fclose(fp);
+	ok(out != NULL && strstr(out, "too large") != NULL,
+	    "the error record says the item is too large");
+	free(out);
+}
+
+static void
+test_stop_and_hashes(const struct input_opts *o)
+{
+	struct input_opts all = *o;
+	struct result *r;
+	char	*paths[] = { "tree", "t.zip" };
+	int	 n = 0;
+	struct rec_out *ro;
+	FILE	*fp = fopen("/dev/null", "w");
+
+	ro = rec_open(fp, "test-input", false, 0, NULL);
+	ok(input_walk(o, paths, 2, ro, stop_after_two, &n) == -1 && n == 2,
+	    "a callback that asks to stop ends the walk (-1, no further item)");
+	rec_close(ro, NULL);
+	fclose(fp);
+
+	r = walk1(o, "tree/a.txt");
+	ok(r->n == 1 && r->items[0].sm3[0] == '\0' && r->items[0].sha512[0] == '\0',
+	    "default options: SHA-256 only");
+	result_free(r);
+	all.hashes = HASH_ALL;
+	r = walk1(&all, "t.zip");
+	{
+		char	 sm3[65], sha512[129];
+
+		digest_hex(EVP_sm3(), TXT_ZB, sizeof(TXT_ZB) - 1, sm3);
+		digest_hex(EVP_sha512(), TXT_ZB, sizeof(TXT_ZB) - 1, sha512);
+		ok(r->n == 3 && strcmp(r->items[0].sm3, sm3) == 0 &&
+		    strcmp(r->items[0].sha512, sha512) == 0,
+		    "HASH_ALL: a member's SM3 and SHA-512 are computed while it is read");
+		digest_hex(EVP_sm3(), bin, sizeof(bin), sm3);
+		ok(r->n == 3 && strcmp(r->items[2].sm3, sm3) == 0,
+		    "HASH_ALL: SM3 of a streamed 100 kB member");
+	}
+	result_free(r);
 }
 
 static void
@@ -908,6 +1023,8 @@ main(void)
 	test_bad_inputs(&o);
 	test_stdin(&o);
 	test_stdin_fifo(&o);
+	test_stop_and_hashes(&o);
+	test_slurp(&o);
 	after = list_tree();
 	ok(strcmp(before, after) == 0,
 	    "the fixture directory is unchanged by every walk");
