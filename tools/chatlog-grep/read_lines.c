@@ -16,14 +16,10 @@ lines_line(struct chat_reader *r, const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	/* A copy, so that the text is NUL-terminated like every reader's. */
-	r->acc.text.len = 0;
-	if (rbuf_add(&r->acc.text, s, n, RD_MSG_MAX) == -1)
-		return rd_fail(r, "out of memory");
 	memset(&m, 0, sizeof(m));
 	m.index = r->lineno;
 	m.line = r->lineno + 1;
-	m.text = r->acc.text.p;
+	m.text = s;
 	m.text_len = n;
 	return rd_emit(r, &m);
 }

@@ -42,6 +42,8 @@ struct rd_ops {
 	/* Optional: called at end of input, after the last line. */
 	int	(*end)(struct chat_reader *);
 	void	(*free)(void *);
+	/* Texts may point into the caller's chunk (not NUL-terminated). */
+	bool	 zerocopy;
 };
 
 /* The message being assembled from several lines. */
@@ -52,6 +54,13 @@ struct rd_acc {
 	struct rbuf	 sender, sid, text;
 	size_t		 nlines;
 	uint64_t	 line;
+	/*
+	 * Zero copy: while a message's lines sit one after the other in
+	 * the caller's chunk, its text is zc[0..zclen) there, copied into
+	 * text only when the chunk ends or the run breaks.
+	 */
+	const char	*zc;
+	size_t		 zclen;
 };
 
 struct chat_reader {
@@ -65,6 +74,8 @@ struct chat_reader {
 	struct rbuf		 doc;		/* document layouts */
 	uint64_t		 lineno;	/* lines completed so far */
 	uint64_t		 count;		/* messages delivered */
+	bool			 line_in_chunk;	/* the current line is the caller's */
+	bool			 line_cr;	/* and lost a CR at its end */
 	bool			 detecting, stopped, spent;
 	char			 err[256];
 	struct rd_acc		 acc;

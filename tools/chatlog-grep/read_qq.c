@@ -103,13 +103,14 @@ qq_txt_line(struct chat_reader *r, const char *s, size_t n)
 		/* Older exports write one's own lines without a number. */
 		if (rd_memotrace_head(s, n, &h))
 			return rd_start_head(r, &h);
-	} else if (frame_line(s, n))
+	} else if (n > 0 && frame_line(s, n))
 		return rd_flush(r);
 	return rd_text_any(r, s, n);
 }
 
 const struct rd_ops rd_qq_txt = {
 	.line = qq_txt_line,
+	.zerocopy = true,
 };
 
 /* ---- .mht ---- */

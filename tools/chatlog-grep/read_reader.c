@@ -122,17 +122,27 @@ rd_flush(struct chat_reader *r)
 	if (!a->open)
 		return 0;
 	a->open = false;
-	acc_trim(&a->text);
-	if (rbuf_nul(&a->text) == -1 || rbuf_nul(&a->sender) == -1 ||
-	    rbuf_nul(&a->sid) == -1)
+	if (rbuf_nul(&a->sender) == -1 || rbuf_nul(&a->sid) == -1)
 		return rd_fail(r, "out of memory");
 	memset(&m, 0, sizeof(m));
+	if (a->zc) {
+		while (a->zclen > 0 && (a->zc[a->zclen - 1] == '\n' ||
+		    a->zc[a->zclen - 1] == ' ' || a->zc[a->zclen - 1] == '\t'))
+			a->zclen--;
+		m.text = a->zc;
+		m.text_len = a->zclen;
+		a->zc = NULL;
+	} else {
+		acc_trim(&a->text);
+		if (rbuf_nul(&a->text) == -1)
+			return rd_fail(r, "out of memory");
+		m.text = a->text.p;
+		m.text_len = a->text.len;
+	}
 	m.index = UINT64_MAX;
 	m.time = a->has_time ? a->time : NULL;
 	m.sender = a->has_sender ? a->sender.p : NULL;
 	m.sender_id = a->has_sid ? a->sid.p : NULL;
-	m.text = a->text.p;
-	m.text_len = a->text.len;
 	m.line = a->line;
 	if (r->ops->deliver)
 		return r->ops->deliver(r, &m);
@@ -155,11 +165,26 @@ rd_start(struct chat_reader *r, const char *time, const char *sender,
 	a->has_sid = sid != NULL;
 	a->sender.len = a->sid.len = a->text.len = 0;
 	a->nlines = 0;
+	a->zc = NULL;
 	a->line = r->lineno + 1;
 	if ((sender && rbuf_add(&a->sender, sender, slen, RD_MSG_MAX) == -1) ||
 	    (sid && rbuf_add(&a->sid, sid, sidlen, RD_MSG_MAX) == -1))
 		return rd_fail(r, "line %llu: sender longer than 16 MiB",
 		    (unsigned long long)a->line);
+	return 0;
+}
+
+/* Copies a zero-copy text into the message's own buffer. */
+static int
+rd_unzc(struct chat_reader *r)
+{
+	struct rd_acc	*a = &r->acc;
+	const char	*zc = a->zc;
+
+	a->zc = NULL;
+	a->text.len = 0;
+	if (rbuf_add(&a->text, zc, a->zclen, RD_MSG_MAX) == -1)
+		return rd_fail(r, "out of memory");
 	return 0;
 }
 
@@ -172,6 +197,22 @@ rd_text(struct chat_reader *r, const char *s, size_t n)
 
 	if (!a->open)
 		return 0;
+	if (r->ops->zerocopy && r->line_in_chunk && !r->line_cr) {
+		if (a->nlines == 0) {
+			a->zc = s;
+			a->zclen = n;
+			a->nlines++;
+			return 0;
+		}
+		if (a->zc && a->zc + a->zclen + 1 == s &&
+		    a->zclen + 1 + n <= RD_MSG_MAX) {
+			a->zclen += 1 + n;
+			a->nlines++;
+			return 0;
+		}
+	}
+	if (a->zc && rd_unzc(r) == -1)
+		return -1;
 	/* The common case in place: room for the newline and the line. */
 	if (a->nlines > 0 && t->len + n + 2 <= t->cap &&
 	    t->len + n + 1 <= RD_MSG_MAX) {
@@ -255,7 +296,7 @@ line_out(struct chat_reader *r, const char *s, size_t n)
 {
 	int	 rv;
 
-	if (n > 0 && s[n - 1] == '\r')
+	if ((r->line_cr = n > 0 && s[n - 1] == '\r'))
 		n--;
 	rv = r->ops->line(r, s, n);
 	r->lineno++;
@@ -274,8 +315,9 @@ feed_lines(struct chat_reader *r, const char *s, size_t n)
 			    RD_MSG_MAX) == -1)
 				return rd_fail(r, "line %llu: longer than 16 MiB",
 				    (unsigned long long)r->lineno + 1);
-			return 0;
+			break;
 		}
+		r->line_in_chunk = r->part.len == 0;
 		if (r->part.len > 0) {
 			if (rbuf_add(&r->part, s, (size_t)(nl - s),
 			    RD_MSG_MAX) == -1)
@@ -289,6 +331,10 @@ feed_lines(struct chat_reader *r, const char *s, size_t n)
 			return -1;
 		s = nl + 1;
 	}
+	r->line_in_chunk = false;
+	/* The chunk goes back to the caller: keep the open text. */
+	if (r->acc.zc && rd_unzc(r) == -1)
+		return -1;
 	return 0;
 }
 

@@ -33,6 +33,7 @@ memotrace_line(struct chat_reader *r, const char *s, size_t n)
 
 const struct rd_ops rd_wechat_txt = {
 	.line = memotrace_line,
+	.zerocopy = true,
 };
 
 /* ---- WechatExporter txt ---- */
@@ -84,6 +85,7 @@ wxexp_line(struct chat_reader *r, const char *s, size_t n)
 
 const struct rd_ops rd_wechatexporter_txt = {
 	.line = wxexp_line,
+	.zerocopy = true,
 };
 
 /* ---- csv (MemoTrace old and new, PyWxDump) ---- */

@@ -248,8 +248,9 @@ wa_queue(struct chat_reader *r, struct wa_st *st, const struct chat_msg *m)
 		return rd_fail(r, "out of memory");
 	p->toff = st->qbuf.len;
 	p->tlen = m->text_len;
-	if (rbuf_add(&st->qbuf, m->text, m->text_len + 1,
-	    WA_QUEUE_BYTES + 2 * RD_MSG_MAX) == -1)
+	if (rbuf_add(&st->qbuf, m->text, m->text_len,
+	    WA_QUEUE_BYTES + 2 * RD_MSG_MAX) == -1 ||
+	    rbuf_add(&st->qbuf, "", 1, WA_QUEUE_BYTES + 2 * RD_MSG_MAX) == -1)
 		return rd_fail(r, "out of memory");
 	st->nq++;
 	if (st->qbuf.len > WA_QUEUE_BYTES || st->nq >= WA_QUEUE_MSGS)
@@ -324,4 +325,5 @@ const struct rd_ops rd_whatsapp_txt = {
 	.deliver = wa_deliver,
 	.end = wa_end,
 	.free = wa_free,
+	.zerocopy = true,
 };
