@@ -1,10 +1,10 @@
-# The sample case (samples/images, truth.json): every authentic picture,
+# The sample case (samples/images, samples/truth/images.json): every authentic picture,
 # with every check at the default epsilon, is no-evidence; maps are
 # written for each, of the picture's size.
 . "$top_srcdir/tests/lib.sh"
 img="$samples/images"
-[ -f "$img/truth.json" ] || { echo "skip: no samples"; exit 0; }
-jq -r '.[] | select(.forged == false) | .file' "$img/truth.json" >authentic
+[ -f "$samples/truth/images.json" ] || { echo "skip: no samples"; exit 0; }
+jq -r '.[] | select(.forged == false) | .file' "$samples/truth/images.json" >authentic
 [ -s authentic ] || fail "truth.json lists no authentic picture"
 while read -r f; do
 	imgforge-check --json --maps maps "$img/$f" >"$f.json" 2>"$f.err"
