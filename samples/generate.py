@@ -25,10 +25,23 @@ def fresh_dir(name):
     return path
 
 
+def move_truth_aside():
+    """The evidence folders hold only evidence: a tool pointed at samples/images or
+    samples/chats must not analyse the answer key.  Truth, masks and the sample
+    lexicon move to samples/truth/ and samples/lexicon.tsv."""
+    truth = fresh_dir("truth")
+    for folder in ("images", "letters", "chats"):
+        os.replace(os.path.join(HERE, folder, "truth.json"),
+                   os.path.join(truth, folder + ".json"))
+    os.replace(os.path.join(HERE, "images", "masks"), os.path.join(truth, "masks"))
+    os.replace(os.path.join(HERE, "chats", "lexicon.tsv"), os.path.join(HERE, "lexicon.tsv"))
+
+
 def main():
     img_truth = images.build(fresh_dir("images"))
     letter_truth = letters.build(fresh_dir("letters"))
     chat_truth = chats.build(fresh_dir("chats"))
+    move_truth_aside()
     readme.write(os.path.join(HERE, "README.md"), img_truth, letter_truth, chat_truth)
 
 

@@ -19,8 +19,9 @@ randomness comes from fixed seeds and no writer stores a clock time (JPEG: JFIF 
 no tIME; zip entries: 2026-03-20 12:00:00), so a rerun gives byte-identical files with the
 same library versions. The generator lives in `generate.py` and `genlib/`.
 
-Ground truth is machine-readable in `images/truth.json`, `images/masks/`,
-`letters/truth.json` and `chats/truth.json`; this page is a readable summary of them.
+Ground truth is machine-readable in `truth/images.json`, `truth/masks/`,
+`truth/letters.json` and `truth/chats.json` (kept out of the evidence folders, so that a tool
+pointed at a folder sees only evidence); this page is a readable summary of them.
 
 ## Licences
 
@@ -39,7 +40,7 @@ def images_section(truth):
            "Certificates are 1000x1400 JPEG 'scans' (paper texture, blur, noise, a red round "
            "seal multiplied into the paper); screenshots are 540x1170 PNG (a 1080x2340 phone "
            "at half size), never JPEG-compressed. Regions are `x,y,w,h` in pixels; each "
-           "forged image has `masks/<name>.png` (8-bit grey, 255 = forged pixel, the union "
+           "forged image has `truth/masks/<name>.png` (8-bit grey, 255 = forged pixel, the union "
            "of the listed regions).", "",
            "| file | verdict | JPEG qualities | what |", "|---|---|---|---|"]
     for rec in truth:
@@ -58,7 +59,7 @@ def images_section(truth):
                 what += "; " + "; ".join(rec["container"])
             verdict = "authentic"
         out.append("| `%s` | %s | %s | %s |" % (rec["file"], verdict, q, what))
-    out += ["", "Copy-move sources are in `truth.json` (`source` beside `region`). The "
+    out += ["", "Copy-move sources are in `truth/images.json` (`source` beside `region`). The "
             "forged files' own bases are in the table too (`source`), so each forgery can be "
             "compared with its original. Authentic screenshots carry no text chunks, as "
             "phones write them; `screen_chat_forged_line.png` names an editor in tEXt and XMP.",
@@ -104,7 +105,7 @@ def letters_section(truth):
                                              "/".join(link["families"]),
                                              ", ".join(link["in"])))
     out += ["", "Per-letter entities (name, ID number, phones, card, e-mail, WeChat, QQ, "
-            "amounts, dates, institution) are in `truth.json`. Digits shown full-width in a "
+            "amounts, dates, institution) are in `truth/letters.json`. Digits shown full-width in a "
             "letter are listed there in ASCII.", ""]
     return out
 
@@ -117,7 +118,7 @@ def chats_section(truth):
            "symbols between the characters), `traditional`, `pinyin-initials`, `pinyin`, "
            "`homophone`, `repeat`. Decoys are ordinary words (上岸 in 考研上岸, 协商 in "
            "everyday use, 征信 alone, 12378 inside a parcel number) that must not count "
-           "alone. `lexicon.tsv` is a small sample lexicon (term, category, risk, note). "
+           "alone. `samples/lexicon.tsv` is a small sample lexicon (term, category, risk, note). "
            "`chats_bundle.zip` holds `export/qq_group.txt` and `export/whatsapp.txt`, "
            "byte-identical to the files beside it.", "",
            "Indexes are 0-based message positions in each file (system and picture messages "

@@ -6,12 +6,12 @@
 . "$top_srcdir/tests/lib.sh"
 
 chats="$samples/chats"
-[ -f "$chats/truth.json" ] || { echo "skip: no sample chats"; exit 77; }
-files=$(jq -r '.files[].file' "$chats/truth.json")
+[ -f "$samples/truth/chats.json" ] || { echo "skip: no sample chats"; exit 77; }
+files=$(jq -r '.files[].file' "$samples/truth/chats.json")
 
 score() {	# score MODE: prints form recall lines, precision, sender/time
-	(cd "$chats" && chatlog-grep --json --evasion "$1" -f lexicon.tsv $files) >"hits-$1.json"
-	jq -r -n --slurpfile t "$chats/truth.json" --slurpfile h "hits-$1.json" '
+	(cd "$chats" && chatlog-grep --json --evasion "$1" -f "$samples/lexicon.tsv" $files) >"hits-$1.json"
+	jq -r -n --slurpfile t "$samples/truth/chats.json" --slurpfile h "hits-$1.json" '
 	def clean: gsub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]"; "");
 	[$h[] | select(.type == "hit")] as $hits |
 	[$t[0].files[] as $f | $f.hits[] | . + {file: $f.file}] as $truth |

@@ -4,7 +4,7 @@
 
 chats="$samples/chats"
 [ -f "$chats/qq_group.txt" ] || { echo "skip: no sample chats"; exit 77; }
-cp "$chats/qq_group.txt" "$chats/lexicon.tsv" "$chats/chats_bundle.zip" .
+cp "$chats/qq_group.txt" "$samples/lexicon.tsv" "$chats/chats_bundle.zip" .
 
 # human: path:index time sender: text [term/category/variant]
 expect_exit 0 chatlog-grep -f lexicon.tsv qq_group.txt

@@ -3,7 +3,7 @@
  * layout (written from the published layouts, not copied from real
  * exports), fed whole, byte by byte and in odd chunks, with and without
  * detection; bad input; and, when present, the sample chats checked
- * against samples/chats/truth.json.
+ * against samples/truth/chats.json.
  */
 #include "config.h"
 
@@ -570,7 +570,7 @@ test_bad_input(void)
 	    "unknown text falls back to lines");
 }
 
-/* ---- the sample chats, checked against samples/chats/truth.json ---- */
+/* ---- the sample chats, checked against samples/truth/chats.json ---- */
 
 static char *
 slurp(const char *path, size_t *n)
@@ -685,7 +685,7 @@ test_samples(void)
 	size_t		 i;
 
 	snprintf(dir, sizeof(dir), "%s/samples/chats", top ? top : ".");
-	snprintf(path, sizeof(path), "%s/truth.json", dir);
+	snprintf(path, sizeof(path), "%s/../truth/chats.json", dir);
 	if ((truth = json_load_file(path, 0, &je)) == NULL) {
 		printf("# no %s: sample checks skipped\n", path);
 		return;

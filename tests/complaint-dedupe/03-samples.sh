@@ -5,14 +5,14 @@
 . "$top_srcdir/tests/lib.sh"
 
 L=$samples/letters
-[ -f "$L/truth.json" ] || { echo "skip: no samples"; exit 0; }
+[ -f "$samples/truth/letters.json" ] || { echo "skip: no samples"; exit 0; }
 expect_exit 1 complaint-dedupe -q --json --meta 投诉编号,提交时间,IP --time 提交时间 \
 	"$L"/*.txt "$L"/*.docx "$L"/*.csv
 expect_records out
 # family of every letter, by file name or CSV row id
 jq -c '[.letters[] | {key: (.file // .csv_row), value:
 	(if .family == "genuine" then "genuine:" + .entities.topic else .family end)}]
-	| from_entries' "$L/truth.json" >fam.json
+	| from_entries' "$samples/truth/letters.json" >fam.json
 jq -c --slurpfile f fam.json 'select(.type == "cluster") | [.members[] |
 	$f[0][(.meta["投诉编号"] // (.path | split("/") | last))]] | unique' out >cl.txt
 # each cluster holds one family only
