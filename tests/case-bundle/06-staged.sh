@@ -15,6 +15,13 @@ expect_grep "cannot create 'stage'" err
 expect_exit 0 case-bundle add --actor tester --source-date-epoch 1767312000 stage day1
 expect_grep '^added 1 file\(s\) to stage$' out
 expect_exit 0 case-bundle add --actor tester --source-date-epoch 1767398400 stage day2
+# findings through a pipe: the stream and the file it names are staged
+printf 'analysed\n' >seen.txt
+printf '%s\n' '{"type":"header","format":1,"tool":"complaint-dedupe","version":"0.1.0","argv":["complaint-dedupe","seen.txt"],"started":"2026-01-03T12:00:00Z"}' \
+    "{\"type\":\"cluster\",\"id\":1,\"members\":[{\"path\":\"seen.txt\",\"sha256\":\"$(sha256sum <seen.txt | cut -d' ' -f1)\"}]}" |
+    case-bundle add --actor tester --source-date-epoch 1767398500 stage >out 2>err || fail "add from a pipe: $(cat err)"
+[ -f stage/payload/seen.txt ] && ls stage/payload/findings/complaint-dedupe-*.jsonl >/dev/null ||
+    fail "the piped findings were not staged: $(find stage/payload)"
 [ -f stage/payload/day1/statement.txt ] && [ -f stage/payload/day2/record.csv ] ||
     fail "staged copies missing: $(find stage)"
 # adding the same name again is refused, the log is not touched
@@ -30,7 +37,7 @@ expect_grep '^warn +profile' out
 expect_grep "'data/day2/Thumbs.db' is an operating-system file" out
 tar xf case.tar
 jq -r -s 'map(.action + " " + .time) | join(",")' S-2026-7/case/custody-log.jsonl >actions
-[ "$(cat actions)" = "init 2026-01-01T00:00:00Z,add 2026-01-02T00:00:00Z,add 2026-01-03T00:00:00Z,seal 2026-01-04T00:00:00Z" ] ||
+[ "$(cat actions)" = "init 2026-01-01T00:00:00Z,add 2026-01-02T00:00:00Z,add 2026-01-03T00:00:00Z,analysis 2026-01-03T12:00:00Z,add 2026-01-03T00:01:40Z,seal 2026-01-04T00:00:00Z" ] ||
     fail "custody actions: $(cat actions)"
 jq -e -s '.[1].files[0].name == "data/day1/statement.txt" and
     .[1].files[0].sha256 == "'"$(sha256sum <day1/statement.txt | cut -d' ' -f1)"'"' \

@@ -44,4 +44,14 @@ done
 cmp page.html L-1/case/evidence-list.html || fail "report differs from the page in the bag"
 expect_exit 0 case-bundle report case.tar
 cmp out page.html || fail "report to stdout differs"
+grep -q 'data:image' page.html && fail "thumbnails without --thumbnails"
+expect_exit 0 case-bundle create -o thumbs.tar --thumbnails --case-id L-1 --cause 测试 --handler 张三 \
+    --source '客户提交' --source-date-epoch 1767225600 $ev
+expect_exit 0 case-bundle report thumbs.tar
+nimg=$(tar tf case.tar | grep -Eci '\.(jpg|png)$')
+[ "$(grep -o 'data:image/' out | wc -l)" -eq "$nimg" ] || fail "not one thumbnail per image"
+# the thumbnails are the packed bytes
+f=$(tar tf thumbs.tar | grep -Ei '\.(jpg|png)$' | head -n 1)
+tar xOf thumbs.tar "$f" | base64 -w0 >one.b64
+grep -qF -f one.b64 out || fail "a thumbnail is not the packed file"
 echo "list and report agree with the manifests"

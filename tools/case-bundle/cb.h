@@ -223,6 +223,7 @@ int		 cb_write_file(const char *path, const void *, size_t);
 /* ---- create.c, stage.c, verify.c, list.c, report.c */
 int		 cb_seal(struct cb_case *);
 void		 cb_sort_runs(struct cb_case *);
+bool		 cb_stdin_findings(const struct cb_opts *);
 int		 cb_gather_root(struct cb_case *, const char *dir);
 struct stat;
 struct cb_item	*cb_add_file(struct cb_case *, const char *path, const char *rel,
@@ -267,6 +268,7 @@ struct vstate {
 	bool		 is_dir, have_data, raw_checked;
 	uint64_t	 members, bytes;
 	struct phash	*ph;
+	struct progress	*pg;
 	int		 alg[PHASH_MAXALGS], nalg;
 	unsigned	 done_algs;
 	enum vres	 res[S_NSTEPS];

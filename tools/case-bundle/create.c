@@ -17,6 +17,7 @@
 
 #include "cb.h"
 #include "ftype.h"
+#include "progress.h"
 
 static const char usage_create[] =
     "usage: case-bundle create -o CASE.tar [options] [PATH ...]\n";
@@ -525,13 +526,18 @@ write_payload(struct cb_case *c, struct tarw *t)
 {
 	const EVP_MD *mds[HASH_NALGS] = { EVP_sha256(), EVP_sha512(), EVP_sm3() };
 	struct phash *ph = phash_new(mds, HASH_NALGS);
+	struct progress *pg = progress_new(c->o->c.quiet);
 	char	*lastdir = cb_xstrdup("data/"), *p = bag_path(c, "data/");
 	size_t	 i;
 	int	 r = tarw_dir(t, p);
 
 	free(p);
-	for (i = 0; i < c->pay.n && r == 0; i++)
+	progress_total(pg, c->pay.n, bag_oxum_bytes(c));
+	for (i = 0; i < c->pay.n && r == 0; i++) {
 		r = pack_item(c, t, ph, &c->pay.v[i], &lastdir);
+		progress_add(pg, 1, c->pay.v[i].size);
+	}
+	progress_end(pg);
 	phash_free(ph);
 	free(lastdir);
 	return r;
@@ -651,8 +657,8 @@ fail:
 }
 
 /* Records come from --findings files, from '-', or from a pipe on stdin. */
-static bool
-stdin_findings(const struct cb_opts *o)
+bool
+cb_stdin_findings(const struct cb_opts *o)
 {
 	struct stat st;
 	int	 i;
@@ -736,7 +742,7 @@ cmd_create(const struct cb_opts *o)
 	for (i = 0; i < o->nfindings; i++)
 		if (findings_read(&c, o->findings[i]) == -1)
 			r = -1;
-	if (stdin_findings(o) && findings_read(&c, "-") == -1)
+	if (cb_stdin_findings(o) && findings_read(&c, "-") == -1)
 		r = -1;
 	if (findings_take(&c) == -1)
 		r = -1;

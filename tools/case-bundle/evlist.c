@@ -182,6 +182,46 @@ html_esc(struct sbuf *b, const char *s)
 	}
 }
 
+#define THUMBMAX	(1u << 20)	/* larger images are listed, not shown */
+#define THUMBTOTAL	(32u << 20)
+
+/*
+ * An image shown in its row, embedded so the page stands alone.  The
+ * bytes are read again and must hash as packed: the page never shows
+ * anything but the evidence sealed.
+ */
+static void
+thumbnail(struct sbuf *b, const struct cb_item *it, size_t *budget)
+{
+	struct hash_hex h;
+	unsigned char *raw;
+	char	*b64;
+	FILE	*fp;
+	size_t	 n;
+
+	if (strcmp(it->mime, "image/jpeg") != 0 && strcmp(it->mime,
+	    "image/png") != 0 && strcmp(it->mime, "image/gif") != 0)
+		return;
+	if (it->size > THUMBMAX || it->size > *budget || it->src == NULL ||
+	    (fp = fopen(it->src, "rb")) == NULL)
+		return;
+	raw = cb_xmalloc(it->size + 1);
+	n = fread(raw, 1, it->size + 1, fp);
+	fclose(fp);
+	if (n == it->size && hash_buffer(raw, n, HASH_BIT(HASH_SHA256), &h) == 0 &&
+	    strcmp(h.hex[HASH_SHA256], it->hex[HASH_SHA256]) == 0) {
+		b64 = cb_xmalloc(4 * ((n + 2) / 3) + 1);
+		EVP_EncodeBlock((unsigned char *)b64, raw, (int)n);
+		sb_printf(b, "<br><img class=\"t\" alt=\"\" src=\"data:%s;base64,",
+		    it->mime);
+		sb_add(b, b64, strlen(b64));
+		sb_add(b, "\">", 2);
+		free(b64);
+		*budget -= n;
+	}
+	free(raw);
+}
+
 static const char css[] =
 "body{font-family:\"Noto Serif CJK SC\",\"SimSun\",serif;margin:2em;}"
 "h1{text-align:center;font-size:20pt}table{border-collapse:collapse;width:100%;"
@@ -190,6 +230,7 @@ static const char css[] =
 "dl{display:grid;grid-template-columns:12em auto}dt{font-weight:bold}"
 ".sig{margin-top:3em;display:grid;grid-template-columns:1fr 1fr 1fr;gap:2em}"
 ".sig div{border-top:1px solid #000;padding-top:4px}"
+".t{max-width:120px;max-height:160px;margin-top:3px}"
 "@media print{body{margin:1cm}}";
 
 static void
@@ -215,7 +256,7 @@ evlist_html(const struct cb_case *c, size_t *len)
 {
 	struct sbuf b = { NULL, 0, 0 };
 	char	*rm;
-	size_t	 i;
+	size_t	 i, budget = THUMBTOTAL;
 
 	sb_printf(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>电子数据清单</title>\n"
@@ -229,6 +270,8 @@ evlist_html(const struct cb_case *c, size_t *len)
 
 		sb_printf(&b, "<tr><td>%zu</td><td>", i + 1);
 		html_esc(&b, it->name + 5);
+		if (c->thumbs)
+			thumbnail(&b, it, &budget);
 		sb_printf(&b, "</td><td>");
 		html_esc(&b, it->category);
 		sb_printf(&b, "</td><td>");

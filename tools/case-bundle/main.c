@@ -25,7 +25,7 @@ static const char usage_line[] =
 
 enum {
 	O_ACTOR = CLI_OPT_TOOL_BASE, O_FIELDS, O_FINDINGS, O_FORMAT, O_NAME,
-	O_SDE, O_SIGN, O_TSA_CA, O_TSR, O_ZSTD, O_FIELD0
+	O_SDE, O_SIGN, O_THUMBS, O_TSA_CA, O_TSR, O_ZSTD, O_FIELD0
 };
 
 static void
@@ -44,6 +44,7 @@ help(void)
 	    "      --name NAME           the bag's top directory (default: the case id)\n"
 	    "      --sign KEY            sign the tag manifest with a signify secret key\n"
 	    "      --source-date-epoch N time for mtimes, Bagging-Date and the seal entry\n"
+	    "      --thumbnails          show images (up to 1 MiB each) in the evidence page\n"
 	    "      --tsa-ca FILE         verify: CA certificates of the timestamp authority\n"
 	    "      --tsr FILE            store an RFC 3161 reply to this bag's request\n"
 	    "  -z, --gzip                compress with gzip (no timestamp)\n"
@@ -80,6 +81,7 @@ tool_opt(struct cb_opts *o, int ch, const char *arg)
 		o->epoch = cli_parse_int(arg, 0, 0x7fffffff, "epoch", usage_line);
 		break;
 	case O_SIGN: o->sign_key = arg; break;
+	case O_THUMBS: o->thumbs = true; break;
 	case O_TSA_CA: o->tsa_ca = arg; break;
 	case O_TSR: o->tsr = arg; break;
 	case O_ZSTD: o->compress = 's'; break;
@@ -116,6 +118,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "sign", required_argument, NULL, O_SIGN },
 		{ "source-date-epoch", required_argument, NULL, O_SDE },
+		{ "thumbnails", no_argument, NULL, O_THUMBS },
 		{ "tsa-ca", required_argument, NULL, O_TSA_CA },
 		{ "tsr", required_argument, NULL, O_TSR },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -123,7 +126,7 @@ main(int argc, char **argv)
 		{ "zstd", no_argument, NULL, O_ZSTD },
 	};
 	struct cb_opts o;
-	size_t	 v, nl = 19;
+	size_t	 v, nl = 20;
 	int	 ch, i;
 
 	/*

@@ -241,6 +241,8 @@ cmd_add(const struct cb_opts *o)
 	for (i = 0; i < (size_t)o->nfindings; i++)
 		if (findings_read(&c, o->findings[i]) == -1)
 			r = -1;
+	if (cb_stdin_findings(o) && findings_read(&c, "-") == -1)
+		r = -1;
 	if (findings_take(&c) == -1)
 		r = -1;
 	bag_dedupe(&c);

@@ -23,6 +23,7 @@
 #include <archive_entry.h>
 
 #include "cb.h"
+#include "progress.h"
 
 static const char *const known_algs[] = {
 	"sha256", "sha512", "sm3", "md5", "sha1", "sha224", "sha384",
@@ -146,6 +147,7 @@ consume(struct vstate *vs, struct vfile *f,
 		phash_submit(vs->ph, n);
 		done += n;
 		vs->bytes += n;
+		progress_add(vs->pg, 0, (uint64_t)n);
 	}
 	phash_end(vs->ph, hex);
 	if (n < 0 || done != f->size)
@@ -594,15 +596,19 @@ cmd_verify(const struct cb_opts *o)
 		    "verify takes one bundle or bag directory");
 	ro = rec_open(stdout, TOOL, o->c.json, o->argc, o->argv);
 	memset(&vs, 0, sizeof(vs));
+	vs.pg = progress_new(o->c.quiet);
 	vs.o = o;
 	vs.ro = ro;
 	vs.index = json_object();
 	if (collect(&vs, o->paths[0]) == -1) {
+		progress_end(vs.pg);
 		cb_err(ro, o->paths[0], NULL, "cannot read the bundle");
 		rec_close(ro, NULL);
 		vs_free(&vs);
 		return EXIT_TROUBLE;
 	}
+	progress_end(vs.pg);
+	vs.pg = NULL;
 	vfy_steps(&vs);
 	for (i = 0; i < S_NSTEPS; i++)
 		if (vs.res[i] == R_FAIL)
