@@ -9,13 +9,17 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jpeglib.h>
 
 #include "pixel_int.h"
 #include "../unit/tap.h"
 
 static unsigned long rng = 12345;
+static double amp = 1;	/* texture amplitude of synth() */
 
 static double
 urand(void)
@@ -43,8 +47,8 @@ synth(struct px_image *im, int w, int h, double sigma)
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++)
 			for (c = 0; c < 3; c++) {
-				double v = 128 + 60 * sin(x / 23.0 + c) *
-				    cos(y / 17.0) + 30 * sin((x + y) / 7.0) +
+				double v = 128 + amp * (60 * sin(x / 23.0 + c) *
+				    cos(y / 17.0) + 30 * sin((x + y) / 7.0)) +
 				    sigma * grand();
 				im->rgb[((size_t)y * w + x) * 3 + c] =
 				    (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
@@ -268,6 +272,145 @@ test_copymove(void)
 	freeimg(&a);
 }
 
+/* Compresses rgb at quality q and reads back its luminance coefficients. */
+static int
+coef_of(const struct px_image *im, int q, struct px_coef *c)
+{
+	struct jpeg_compress_struct cc;
+	struct jpeg_decompress_struct d;
+	struct jpeg_error_mgr je, je2;
+	unsigned char *buf = NULL;
+	unsigned long len = 0;
+	jvirt_barray_ptr *arr;
+	JBLOCKARRAY rows;
+	JSAMPROW row;
+	int by, bx, k;
+
+	cc.err = jpeg_std_error(&je);
+	jpeg_create_compress(&cc);
+	jpeg_mem_dest(&cc, &buf, &len);
+	cc.image_width = (JDIMENSION)im->w;
+	cc.image_height = (JDIMENSION)im->h;
+	cc.input_components = 3;
+	cc.in_color_space = JCS_RGB;
+	jpeg_set_defaults(&cc);
+	jpeg_set_quality(&cc, q, TRUE);
+	jpeg_start_compress(&cc, TRUE);
+	while (cc.next_scanline < cc.image_height) {
+		row = im->rgb + (size_t)cc.next_scanline * im->w * 3;
+		jpeg_write_scanlines(&cc, &row, 1);
+	}
+	jpeg_finish_compress(&cc);
+	jpeg_destroy_compress(&cc);
+	d.err = jpeg_std_error(&je2);
+	jpeg_create_decompress(&d);
+	jpeg_mem_src(&d, buf, len);
+	jpeg_read_header(&d, TRUE);
+	arr = jpeg_read_coefficients(&d);
+	c->bw = (int)d.comp_info[0].width_in_blocks;
+	c->bh = (int)d.comp_info[0].height_in_blocks;
+	c->coef = malloc((size_t)c->bw * c->bh * 64 * sizeof(int16_t));
+	for (k = 0; k < 64; k++)
+		c->qt[k] = d.comp_info[0].quant_table->quantval[k];
+	c->quality = q;
+	c->img = NULL;
+	for (by = 0; by < c->bh; by++) {
+		rows = d.mem->access_virt_barray((j_common_ptr)&d, arr[0],
+		    (JDIMENSION)by, 1, FALSE);
+		for (bx = 0; bx < c->bw; bx++)
+			for (k = 0; k < 64; k++)
+				c->coef[((size_t)by * c->bw + bx) * 64 + k] =
+				    rows[0][bx][k];
+	}
+	jpeg_finish_decompress(&d);
+	jpeg_destroy_decompress(&d);
+	free(buf);
+	return 0;
+}
+
+static void
+test_dq(void)
+{
+	struct px_image a, b;
+	struct px_coef c;
+	struct px_findings f;
+	struct px_opts o = { 0, 1 };
+	const struct px_finding *g;
+	int y;
+
+	/* low-frequency coefficients in a photograph's usual range */
+	rng = 99;
+	amp = 0.2;
+	synth(&a, 768, 512, 3);
+	amp = 1;
+	coef_of(&a, 90, &c);
+	px_findings_init(&f, a.w, a.h);
+	g = px_dq(&c, &f, &o) == 0 ? find(&f, "info.jpeg.dq") : NULL;
+	if (getenv("PX_VERBOSE") && g != NULL)
+		json_dumpf(g->detail, stderr, 0);
+	ok(g != NULL && !json_is_true(json_object_get(g->detail,
+	    "double_compressed")) && detections(&f) == 0,
+	    "single compression: no double-compression evidence");
+	px_findings_free(&f);
+	free(c.coef);
+
+	/* q60, decoded, a never-compressed patch pasted in, saved at q90 */
+	b = a;
+	b.rgb = malloc((size_t)a.w * a.h * 3);
+	px_resave_rgb(a.rgb, a.w, a.h, 60, b.rgb);
+	for (y = 160; y < 256; y++)
+		memcpy(b.rgb + ((size_t)y * a.w + 200) * 3,
+		    a.rgb + ((size_t)y * a.w + 200) * 3, 96 * 3);
+	coef_of(&b, 90, &c);
+	px_findings_init(&f, a.w, a.h);
+	g = px_dq(&c, &f, &o) == 0 ? find(&f, "info.jpeg.dq") : NULL;
+	if (getenv("PX_VERBOSE") && g != NULL)
+		json_dumpf(g->detail, stderr, 0);
+	ok(g != NULL && json_is_true(json_object_get(g->detail,
+	    "double_compressed")), "q60 then q90: double compression seen");
+	json_int_t pq = g ? json_integer_value(json_object_get(g->detail,
+	    "primary_quality")) : 0;
+	ok(pq >= 55 && pq <= 65, "primary quality %d estimated near 60", (int)pq);
+	g = find(&f, "jpeg.dq.single");
+	ok(g != NULL && g->log10_nfa < 0 && g->region[0] < 240 &&
+	    g->region[0] + g->region[2] > 256 && g->region[1] < 200 &&
+	    g->region[1] + g->region[3] > 216,
+	    "the pasted single-compressed patch is found");
+	ok(detections(&f) == 1, "and nothing else");
+	px_findings_free(&f);
+	free(c.coef);
+	free(b.rgb);
+	freeimg(&a);
+}
+
+static void
+test_noise(void)
+{
+	struct px_image a;
+	struct px_findings f;
+	struct px_opts o = { 0, 1 };
+	const struct px_finding *g;
+	int x, y;
+
+	rng = 2024;
+	amp = 0.1;	/* mostly smooth, like paper */
+	synth(&a, 512, 384, 3);
+	amp = 1;
+	/* paint a flat patch of a mid grey, as a forger covering a value */
+	for (y = 100; y < 148; y++)
+		for (x = 300; x < 400; x++)
+			memset(a.rgb + ((size_t)y * a.w + x) * 3, 140, 3);
+	px_findings_init(&f, a.w, a.h);
+	g = px_noise(&a, &f, &o) == 0 ? find(&f, "noise.low") : NULL;
+	ok(g != NULL && g->log10_nfa < 0 && g->region[0] >= 290 &&
+	    g->region[0] <= 320 && g->region[1] >= 90 && g->region[1] <= 120,
+	    "painted flat patch found (%d,%d)", g ? g->region[0] : -1,
+	    g ? g->region[1] : -1);
+	ok(detections(&f) == 1, "and nothing else");
+	px_findings_free(&f);
+	freeimg(&a);
+}
+
 int
 main(void)
 {
@@ -277,5 +420,7 @@ main(void)
 	test_zero();
 	test_null();
 	test_copymove();
+	test_dq();
+	test_noise();
 	return tap_done();
 }

@@ -7,18 +7,19 @@
  * quantisation step q1 in the histogram of each low-frequency
  * coefficient, now quantised by q2: when q1 > q2, some bins are
  * periodically emptied (no multiple of q1 lands in them).  Per
- * coefficient, the q1 whose emptied bins are nearly empty against what
- * their neighbours predict is the primary step; three coefficients
- * must agree before the image is called double-compressed (a smooth
- * histogram, whatever its shape, does not have such holes).  A block
+ * coefficient, the q1 whose emptied bins hold under MAXRATIO of what
+ * the full bins above them bound from below is the primary step; three
+ * coefficients must show it before the image is called double-compressed
+ * (a histogram decreasing away from 0 has no such holes).  A block
  * with a coefficient in an emptied bin did not go through q1: pasted
  * content sits where such blocks gather.  Their regions are validated
  * a contrario: a bounding box of n blocks holding k such blocks is
  * meaningful when NT * P[B(n, k, p0)] < epsilon, p0 being (an upper
  * bound of) the rate of such blocks over the whole image, so the test
  * is against the image itself, and NT the number of rectangles of
- * blocks.  Not seen: q1 <= q2 (no emptied bins) and same-quality
- * resaves.
+ * blocks.  Blocks that clip a channel or overhang the image edge are
+ * not judged.  Not seen: q1 <= q2 (no emptied bins), same-quality
+ * resaves, and q1 <= 3 q2 when q2 = 1 (rounding fills every bin).
  */
 #include "config.h"
 
@@ -30,11 +31,10 @@
 
 #define NPOS	9	/* low-frequency AC coefficients used */
 #define VMAX	60	/* histogram range: |v| <= VMAX */
-#define NB	(2 * VMAX + 1)
 #define Q1MAX	64
-#define SIGMA	1.0	/* rounding error allowed in DCT units, each side */
+#define SIGMA	0.5	/* rounding error allowed in DCT units, each side */
 #define MINEXP	50.0	/* counts the emptied bins must be expected to hold */
-#define MAXRATIO 0.25	/* emptied bins hold at most this share of it */
+#define MAXRATIO 0.1	/* emptied bins hold at most this share of it */
 
 /* zigzag order 1..9, as natural-order indices */
 static const int pos[NPOS] = { 1, 8, 16, 9, 2, 3, 10, 17, 24 };
@@ -78,21 +78,23 @@ empty_bins(int q1, int q2, unsigned char *e)
 }
 
 /*
- * The primary step of one coefficient: the candidate q1 (above q2,
- * not a multiple of it) whose emptied bins hold the fewest counts
- * against what their neighbours predict.  A smooth single-compression
- * histogram is locally exponential, so the geometric mean of the two
- * neighbours predicts a bin without bias; a double-compressed one
- * leaves the emptied bins nearly empty.
+ * The primary step of one coefficient.  For each candidate q1 (above
+ * q2; a step below q2 empties no bin) we compare what its emptied bins hold with
+ * what they would hold without it: an AC coefficient's histogram
+ * decreases away from 0, so the next full bin above a run of emptied
+ * bins is a lower bound of each of them under single compression (no
+ * bias towards detection, whatever the histogram's shape).  The best q1
+ * leaves the most mass missing (expected - obs / MAXRATIO): a divisor
+ * of the true step empties fewer bins, a wrong step fills some of them.
  */
 static void
 fit_pos(const struct px_coef *c, int k, struct fit *f)
 {
 	long h[VMAX + 1] = { 0 };
 	unsigned char e[VMAX + 1];
-	double obs, ex, best = 1;
+	double obs, ex, score, best = 0;
 	size_t b, nb = (size_t)c->bw * c->bh;
-	int v, q1;
+	int v, q1, hi;
 
 	memset(f, 0, sizeof(*f));
 	f->q2 = c->qt[k] ? c->qt[k] : 1;
@@ -102,30 +104,39 @@ fit_pos(const struct px_coef *c, int k, struct fit *f)
 			h[v]++;
 	}
 	for (q1 = f->q2 + 1; q1 <= Q1MAX; q1++) {
-		if (q1 % f->q2 == 0 || empty_bins(q1, f->q2, e) == 0)
+		if (empty_bins(q1, f->q2, e) == 0)
 			continue;
 		obs = ex = 0;
-		for (v = 2; v < VMAX; v++)
-			if (e[v] && !e[v - 1] && !e[v + 1]) {
-				obs += h[v];
-				ex += sqrt((double)h[v - 1] * h[v + 1]);
-			}
-		if (ex >= MINEXP && obs / ex < best) {
-			best = obs / ex;
-			f->q1 = q1, f->ratio = best, f->expected = ex;
+		for (v = 1; v < VMAX; v++) {
+			if (!e[v])
+				continue;
+			for (hi = v + 1; hi < VMAX && e[hi]; hi++)
+				;
+			if (e[hi])
+				continue;	/* no full bin above within range */
+			obs += h[v];
+			ex += h[hi];
+		}
+		score = ex - obs / MAXRATIO;
+		if (ex >= MINEXP && score > best) {
+			best = score;
+			f->q1 = q1, f->ratio = obs / ex, f->expected = ex;
 			memcpy(f->empty, e, sizeof(e));
 		}
 	}
-	if (best > MAXRATIO)
-		f->q1 = 0;
 }
 
-/* IJG quality whose scaled table best matches the primary steps. */
+/*
+ * The IJG qualities whose scaled tables best match the primary steps:
+ * neighbouring qualities often share the low-frequency steps, so the
+ * answer is a range.
+ */
 static int
-primary_quality(const struct fit *f, const struct px_coef *c)
+primary_quality(const struct fit *f, int *hi)
 {
-	int q, i, sc, t, best = -1, err, besterr = 1 << 30;
+	int q, i, sc, t, lo = -1, err, besterr = 1 << 30;
 
+	*hi = -1;
 	for (q = 1; q <= 100; q++) {
 		sc = q < 50 ? 5000 / q : 200 - 2 * q;
 		for (err = 0, i = 0; i < NPOS; i++) {
@@ -136,10 +147,11 @@ primary_quality(const struct fit *f, const struct px_coef *c)
 			err += abs(t - f[i].q1);
 		}
 		if (err < besterr)
-			besterr = err, best = q;
+			besterr = err, lo = *hi = q;
+		else if (err == besterr && *hi == q - 1)
+			*hi = q;
 	}
-	(void)c;
-	return best;
+	return lo;
 }
 
 static json_t *
@@ -175,10 +187,22 @@ colour_clips(const struct px_image *im, int bx, int by)
 			mn = p[2] < mn ? p[2] : mn;
 			mx = p[0] > p[1] ? p[0] : p[1];
 			mx = p[2] > mx ? p[2] : mx;
-			if ((mn <= 12 || mx >= 243) && mx - mn >= 48)
+			if (mn <= 6 || mx >= 249 ||
+			    ((mn <= 12 || mx >= 243) && mx - mn >= 48))
 				return 1;
 		}
 	return 0;
+}
+
+/*
+ * A block that overhangs the image's right or bottom edge holds the
+ * encoder's padding, which a second compression does not reproduce.
+ */
+static int
+partial(const struct px_coef *c, size_t b)
+{
+	return (int)(b % c->bw) * 8 + 8 > c->img->w ||
+	    (int)(b / c->bw) * 8 + 8 > c->img->h;
 }
 
 /* Per block: 1 when a coefficient sits in a bin the primary step empties. */
@@ -192,8 +216,8 @@ block_flags(const struct px_coef *c, const struct fit *f, unsigned char *fl,
 	*nflag = 0;
 	for (b = 0; b < nb; b++) {
 		fl[b] = 0;
-		if (c->img != NULL && colour_clips(c->img, (int)(b % c->bw),
-		    (int)(b / c->bw)))
+		if (c->img != NULL && (colour_clips(c->img, (int)(b % c->bw),
+		    (int)(b / c->bw)) || partial(c, b)))
 			continue;
 		for (i = 0; i < NPOS && !fl[b]; i++) {
 			if (f[i].q1 == 0)
@@ -270,7 +294,7 @@ px_dq(const struct px_coef *c, struct px_findings *f, const struct px_opts *o)
 	unsigned char *fl;
 	json_t *facts;
 	long nflag;
-	int i, ndq = 0, q, found = 0;
+	int i, ndq = 0, q, qhi = -1, found = 0;
 
 	if (c == NULL || c->coef == NULL || c->bw < 4 || c->bh < 4)
 		return 0;
@@ -284,11 +308,15 @@ px_dq(const struct px_coef *c, struct px_findings *f, const struct px_opts *o)
 	if (ndq < 3)
 		for (i = 0; i < NPOS; i++)
 			fit[i].q1 = 0;
-	q = ndq >= 3 ? primary_quality(fit, c) : -1;
+	q = ndq >= 3 ? primary_quality(fit, &qhi) : -1;
 	facts = json_pack("{s:b,s:o}", "double_compressed", ndq >= 3,
 	    "coefficients", fits_json(fit));
-	if (q > 0)
-		json_object_set_new(facts, "primary_quality", json_integer(q));
+	if (q > 0) {
+		json_object_set_new(facts, "primary_quality", json_integer((q +
+		    qhi + 1) / 2));
+		json_object_set_new(facts, "primary_quality_range",
+		    json_pack("[ii]", q, qhi));
+	}
 	if (c->quality > 0)
 		json_object_set_new(facts, "quality", json_integer(c->quality));
 	if (ndq >= 3 && (fl = malloc((size_t)c->bw * c->bh)) != NULL) {
