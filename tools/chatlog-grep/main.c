@@ -160,13 +160,16 @@ run(const struct opts *o, int argc, char **argv)
 	struct rec_out *ro;
 	struct out *out;
 	json_t	*summary;
-	unsigned long hits;
+	unsigned long hits, errors;
 	char	 why[512];
 
-	if (load_lexicon(o, &lx) == -1)
+	if (load_lexicon(o, &lx) == -1) {
+		lex_free(&lx);
 		return EXIT_TROUBLE;
+	}
 	if ((m = match_new(&lx, o->evasion, why, sizeof(why))) == NULL) {
 		warnx("%s", why);
+		lex_free(&lx);
 		return EXIT_TROUBLE;
 	}
 	if (o->c.verbose)
@@ -175,12 +178,13 @@ run(const struct opts *o, int argc, char **argv)
 	out = out_new(o, &lx, ro);
 	scan_run(o, &lx, m, ro, out);
 	hits = out_finish(out, &summary);
+	errors = rec_errors(ro);
 	if (rec_close(ro, summary) == -1)
 		warnx("error writing standard output");
 	out_free(out);
 	match_free(m);
 	lex_free(&lx);
-	if (rec_errors(ro) > 0)
+	if (errors > 0)
 		return EXIT_TROUBLE;
 	return hits > 0 ? 0 : 1;
 }
@@ -224,5 +228,7 @@ main(int argc, char **argv)
 	if (o.pattern != NULL && o.lexfile != NULL)
 		cli_usage_error(usage_line, "-e and -f cannot be used together");
 	operands(&o, argc - optind, argv + optind);
-	return cli_exit_status(run(&o, argc, argv));
+	ch = run(&o, argc, argv);
+	free(o.lexadd);
+	return cli_exit_status(ch);
 }
