@@ -229,13 +229,70 @@ block_flags(const struct px_coef *c, const struct fit *f, unsigned char *fl,
 	}
 }
 
-/* Flagged blocks within 2 blocks of each other form one region. */
+/*
+ * Closing (dilation then erosion, 3x3) of the flagged blocks: a gap of
+ * one block inside a pasted region is bridged, but scattered flags two
+ * blocks apart are not chained into one region.
+ */
+static unsigned char *
+closing(const unsigned char *fl, int bw, int bh)
+{
+	unsigned char *dil = calloc((size_t)bw * bh, 1);
+	unsigned char *out = calloc((size_t)bw * bh, 1);
+	int x, y, dx, dy, all;
+
+	if (dil == NULL || out == NULL) {
+		free(dil), free(out);
+		return NULL;
+	}
+	for (y = 0; y < bh; y++)
+		for (x = 0; x < bw; x++)
+			for (dy = -1; fl[y * bw + x] && dy <= 1; dy++)
+				for (dx = -1; dx <= 1; dx++)
+					if (y + dy >= 0 && y + dy < bh &&
+					    x + dx >= 0 && x + dx < bw)
+						dil[(y + dy) * bw + x + dx] = 1;
+	for (y = 0; y < bh; y++)
+		for (x = 0; x < bw; x++) {
+			for (all = 1, dy = -1; all && dy <= 1; dy++)
+				for (dx = -1; dx <= 1; dx++)
+					if (y + dy >= 0 && y + dy < bh &&
+					    x + dx >= 0 && x + dx < bw &&
+					    !dil[(y + dy) * bw + x + dx])
+						all = 0;
+			out[y * bw + x] = (unsigned char)(all || fl[y * bw + x]);
+		}
+	free(dil);
+	return out;
+}
+
+/*
+ * A flagged block with two flagged neighbours: the bounding box of a
+ * region is drawn around these, so a stray flag at its edge does not
+ * stretch it.
+ */
+static int
+core(const unsigned char *fl, int bw, int bh, int x, int y)
+{
+	int dx, dy, n = 0;
+
+	if (!fl[y * bw + x])
+		return 0;
+	for (dy = -1; dy <= 1; dy++)
+		for (dx = -1; dx <= 1; dx++)
+			if ((dx || dy) && y + dy >= 0 && y + dy < bh &&
+			    x + dx >= 0 && x + dx < bw)
+				n += fl[(y + dy) * bw + x + dx];
+	return n >= 2;
+}
+
+/* Connected regions of the closed flags, each tested on its bounding box. */
 static int
 dq_regions(const struct px_coef *c, const unsigned char *fl, double p0,
     struct px_findings *f, const struct px_opts *o, json_t *facts)
 {
-	int bw = c->bw, bh = c->bh, n, i, x, y, dx, dy, found = 0;
-	unsigned char *dil = calloc((size_t)bw * bh, 1);
+	int bw = c->bw, bh = c->bh, n, i, x, y, found = 0;
+	unsigned char *dil = closing(fl, bw, bh);
 	int *lab = malloc((size_t)bw * bh * sizeof(int)), *bb;
 	double lnt = 2 * log10((double)bw * bh), lnfa;
 
@@ -243,14 +300,6 @@ dq_regions(const struct px_coef *c, const unsigned char *fl, double p0,
 		free(dil), free(lab);
 		return -1;
 	}
-	for (y = 0; y < bh; y++)
-		for (x = 0; x < bw; x++)
-			if (fl[y * bw + x])
-				for (dy = -1; dy <= 1; dy++)
-					for (dx = -1; dx <= 1; dx++)
-						if (y + dy >= 0 && y + dy < bh &&
-						    x + dx >= 0 && x + dx < bw)
-							dil[(y + dy) * bw + x + dx] = 1;
 	n = px_label(dil, bw, bh, lab);
 	bb = n > 0 ? malloc((size_t)n * 4 * sizeof(int)) : NULL;
 	for (i = 0; bb != NULL && i < n; i++)
@@ -258,7 +307,8 @@ dq_regions(const struct px_coef *c, const unsigned char *fl, double p0,
 		bb[4 * i + 3] = -1;
 	for (y = 0; bb != NULL && y < bh; y++)
 		for (x = 0; x < bw; x++)
-			if ((i = lab[y * bw + x] - 1) >= 0 && fl[y * bw + x]) {
+			if ((i = lab[y * bw + x] - 1) >= 0 &&
+			    core(fl, bw, bh, x, y)) {
 				if (x < bb[4 * i]) bb[4 * i] = x;
 				if (y < bb[4 * i + 1]) bb[4 * i + 1] = y;
 				if (x > bb[4 * i + 2]) bb[4 * i + 2] = x;
