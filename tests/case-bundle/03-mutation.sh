@@ -60,6 +60,9 @@ rm -rf w; mkdir w; cp -a orig w/M-1; echo new >w/M-1/data/ev/added.txt; repack w
 rm -rf w; mkdir w; cp -a orig w/M-1; echo new >w/M-1/notes.txt; repack w; mutate "tag file added"
 rm -rf w; mkdir w; cp -a orig w/M-1; rm w/M-1/case/custody-log.jsonl; repack w; mutate "custody log removed"
 rm -rf w; mkdir w; cp -a orig w/M-1; rm w/M-1/tagmanifest-sha256.txt.sig; repack w; mutate "signature removed"
+rm -rf w; mkdir w; cp -a orig w/M-1; rm w/M-1/tagmanifest-sha256.txt.sig; repack w
+expect_exit 1 case-bundle verify m.tar	# without -k too: the stored key says it was signed
+expect_grep 'the signature was removed' out
 rm -rf w; mkdir w; cp -a orig w/M-1; rm w/M-1/manifest-sm3.txt; repack w; mutate "manifest removed"
 rm -rf w; mkdir w; cp -a orig w/M-1; mv w/M-1/case/evidence-list.csv w/M-1/case/list.csv; repack w; mutate "tag file renamed"
 # a custody entry dropped from the middle, the rest re-chained by hand would

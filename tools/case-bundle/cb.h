@@ -186,11 +186,10 @@ void		 cb_iso8601(time_t, char *, size_t);
 int		 findings_read(struct cb_case *, const char *path);
 int		 findings_take(struct cb_case *);
 
-/* ---- evlist.c, report.c */
+/* ---- evlist.c */
 char		*evlist_csv(const struct cb_case *, size_t *);
 char		*evlist_json(const struct cb_case *, size_t *);
 char		*evlist_html(const struct cb_case *, size_t *);
-int		 evlist_from_bag(struct cb_case *, json_t *list, json_t *info);
 
 /* ---- sign.c */
 int		 sign_keygen(const char *base, const char *comment);
@@ -220,7 +219,7 @@ void		 tarw_abort(struct tarw *);
 const char	*tarw_error(const struct tarw *);
 int		 cb_write_file(const char *path, const void *, size_t);
 
-/* ---- create.c, stage.c, verify.c, list.c, report.c */
+/* ---- create.c, stage.c, verify.c, list.c: the verbs */
 int		 cb_seal(struct cb_case *);
 void		 cb_sort_runs(struct cb_case *);
 bool		 cb_stdin_findings(const struct cb_opts *);

@@ -292,7 +292,10 @@ step_signature(struct vstate *vs)
 	int	 r;
 
 	if (sig == NULL || sig->buf == NULL) {
-		if (vs->o->pubkey != NULL)
+		if (emb != NULL)
+			vs_problem(vs, S_SIGNATURE, "%s is here but %s is not: "
+			    "the signature was removed", CB_PUBKEY, CB_SIG);
+		else if (vs->o->pubkey != NULL)
 			vs_problem(vs, S_SIGNATURE, "a key was given but the "
 			    "bundle is not signed");
 		else {

@@ -48,8 +48,8 @@ cb_case_init(struct cb_case *c, const struct cb_opts *o, struct rec_out *ro)
 		c->fixed_epoch = true;
 	} else
 		c->epoch = time(NULL);
-	bag_safe_name(o->name ? o->name : c->f.v[F_CASE_ID] ?
-	    c->f.v[F_CASE_ID] : "case", &safe);
+	bag_safe_name(o->name && *o->name ? o->name : c->f.v[F_CASE_ID] &&
+	    *c->f.v[F_CASE_ID] ? c->f.v[F_CASE_ID] : "case", &safe);
 	for (char *p = safe; *p; p++)
 		if (*p == '/')
 			*p = '_';

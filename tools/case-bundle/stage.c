@@ -337,8 +337,8 @@ cmd_seal(const struct cb_opts *o)
 	free(p);
 	free(c.bagname);
 	c.bagname = NULL;
-	bag_safe_name(o->name ? o->name : c.f.v[F_CASE_ID] ? c.f.v[F_CASE_ID] :
-	    "case", &c.bagname);
+	bag_safe_name(o->name && *o->name ? o->name : c.f.v[F_CASE_ID] &&
+	    *c.f.v[F_CASE_ID] ? c.f.v[F_CASE_ID] : "case", &c.bagname);
 	for (char *q = c.bagname; *q; q++)
 		if (*q == '/')
 			*q = '_';
