@@ -15,6 +15,8 @@
 #include "cb.h"
 #include "u8.h"
 
+#include <utf8proc.h>
+
 void *
 cb_xmalloc(size_t n)
 {
@@ -124,7 +126,7 @@ int
 bag_safe_name(const char *rel, char **out)
 {
 	size_t	 len = strlen(rel), i = 0, e, o = 0, cl;
-	char	*buf = cb_xmalloc(2 * len + 8);
+	char	*buf = cb_xmalloc(2 * len + 8), *nfc;
 	bool	 changed = false;
 
 	while (i <= len) {
@@ -140,6 +142,18 @@ bag_safe_name(const char *rel, char **out)
 		i = e + 1;
 	}
 	buf[o] = '\0';
+	/*
+	 * NFC: libarchive normalizes UTF-8 names to NFC as it writes them, so
+	 * a decomposed name would reach the archive changed, and could meet
+	 * its composed twin there.  Normalized here, the dedupe sees both.
+	 */
+	nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)buf);
+	if (nfc != NULL && strcmp(nfc, buf) != 0) {
+		free(buf);
+		buf = nfc;
+		changed = true;
+	} else
+		free(nfc);
 	*out = buf;
 	return changed ? 1 : 0;
 }
@@ -235,11 +249,17 @@ bag_add_mem(struct cb_list *l, const char *name, void *buf, size_t len)
 	return bag_add(l, &it);
 }
 
+/* By bag name; equal names (before dedupe) by the name they came with. */
 static int
 by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct cb_item *)a)->name,
-	    ((const struct cb_item *)b)->name);
+	const struct cb_item *x = a, *y = b;
+	int	 r = strcmp(x->name, y->name);
+
+	if (r != 0)
+		return r;
+	return strcmp(x->orig ? x->orig : x->name + 5,
+	    y->orig ? y->orig : y->name + 5);
 }
 
 void

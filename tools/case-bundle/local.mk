@@ -19,7 +19,8 @@ CB_TESTS = tests/case-bundle/01-create-verify.sh \
 	tests/case-bundle/06-staged.sh \
 	tests/case-bundle/07-sign-timestamp.sh \
 	tests/case-bundle/08-bad-input.sh \
-	tests/case-bundle/09-list-report.sh
+	tests/case-bundle/09-list-report.sh \
+	tests/case-bundle/10-names.sh
 TESTS += $(CB_TESTS)
 EXTRA_DIST += $(CB_TESTS) tests/case-bundle/bagit-check.sh \
 	tests/case-bundle/02-bagit-interop.sh.stdout.exact \
@@ -27,4 +28,5 @@ EXTRA_DIST += $(CB_TESTS) tests/case-bundle/bagit-check.sh \
 	tests/case-bundle/04-reproducible.sh.stdout.exact \
 	tests/case-bundle/07-sign-timestamp.sh.stdout.exact \
 	tests/case-bundle/08-bad-input.sh.stdout.exact \
-	tests/case-bundle/09-list-report.sh.stdout.exact
+	tests/case-bundle/09-list-report.sh.stdout.exact \
+	tests/case-bundle/10-names.sh.stdout.exact
