@@ -362,6 +362,7 @@ test_dq(void)
 		memcpy(b.rgb + ((size_t)y * a.w + 200) * 3,
 		    a.rgb + ((size_t)y * a.w + 200) * 3, 96 * 3);
 	coef_of(&b, 90, &c);
+	c.img = &b;
 	px_findings_init(&f, a.w, a.h);
 	g = px_dq(&c, &f, &o) == 0 ? find(&f, "info.jpeg.dq") : NULL;
 	if (getenv("PX_VERBOSE") && g != NULL)

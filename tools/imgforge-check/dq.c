@@ -216,8 +216,8 @@ block_flags(const struct px_coef *c, const struct fit *f, unsigned char *fl,
 	*nflag = 0;
 	for (b = 0; b < nb; b++) {
 		fl[b] = 0;
-		if (c->img != NULL && (colour_clips(c->img, (int)(b % c->bw),
-		    (int)(b / c->bw)) || partial(c, b)))
+		if (colour_clips(c->img, (int)(b % c->bw), (int)(b / c->bw)) ||
+		    partial(c, b))
 			continue;
 		for (i = 0; i < NPOS && !fl[b]; i++) {
 			if (f[i].q1 == 0)
@@ -369,7 +369,14 @@ px_dq(const struct px_coef *c, struct px_findings *f, const struct px_opts *o)
 	}
 	if (c->quality > 0)
 		json_object_set_new(facts, "quality", json_integer(c->quality));
-	if (ndq >= 3 && (fl = malloc((size_t)c->bw * c->bh)) != NULL) {
+	/*
+	 * Without the decoded image, clipped and edge blocks cannot be
+	 * set aside, and they alone can gather into regions: facts only.
+	 */
+	json_object_set_new(facts, "regions_tested", json_boolean(ndq >= 3 &&
+	    c->img != NULL));
+	if (ndq >= 3 && c->img != NULL &&
+	    (fl = malloc((size_t)c->bw * c->bh)) != NULL) {
 		block_flags(c, fit, fl, &nflag);
 		json_object_set_new(facts, "single_blocks", json_integer(nflag));
 		/* p0 from few blocks is uncertain: take an upper bound */

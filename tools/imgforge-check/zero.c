@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -605,6 +606,12 @@ px_zero(const struct px_image *im, struct px_findings *f,
 
 	if (w < 16 || h < 16 || im->rgb == NULL)
 		return 0;	/* too small to hold a grid: nothing to say */
+	if ((double)w * h > INT_MAX / 2) {
+		/* pixel indices are ints in the region growing */
+		px_add(f, "info.jpeg.grid", 0, NULL, json_pack("{s:s}",
+		    "skipped", "image too large"), o);
+		return 0;
+	}
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 	pthread_once(&once, init_dct);
