@@ -71,9 +71,12 @@ rm -rf w; mkdir w; cp -a orig w/M-1; sed -i 1d w/M-1/case/custody-log.jsonl; rep
 
 # truncation at several points
 size=$(stat -c %s case.tar)
-for cut in 100 1024 $((size / 3)) $((size / 2)) $((size - 2048)) $((size - 1024 - 1)); do
-	head -c "$cut" case.tar >m.tar
-	mutate "truncated to $cut bytes"
+# (labels, not byte counts: the size depends on the host and user names
+# in the custody log)
+for cut in 100:100-bytes 1024:1-KiB $((size / 3)):a-third $((size / 2)):half \
+    $((size - 2048)):all-but-2-KiB $((size - 1024 - 1)):all-but-the-end-blocks-and-a-byte; do
+	head -c "${cut%%:*}" case.tar >m.tar
+	mutate "truncated to ${cut#*:}"
 done
 
 # the sidecar catches what no member covers: a byte in the tar's end blocks

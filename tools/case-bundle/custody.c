@@ -197,12 +197,12 @@ uco_hash(const char *method, const char *hex)
 }
 
 static json_t *
-uco_file(const struct cb_item *it)
+uco_file(const struct cb_item *it, size_t n)
 {
 	json_t	*hashes = json_array();
 	char	 id[96];
 
-	snprintf(id, sizeof(id), "kb:file-%.32s", it->hex[HASH_SHA256]);
+	snprintf(id, sizeof(id), "kb:file-%zu", n);
 	json_array_append_new(hashes, uco_hash("SHA256", it->hex[HASH_SHA256]));
 	json_array_append_new(hashes, uco_hash("SHA512", it->hex[HASH_SHA512]));
 	json_array_append_new(hashes, uco_hash("SM3", it->hex[HASH_SM3]));
@@ -260,9 +260,8 @@ custody_uco(const struct cb_case *c, const char *log, size_t len,
 	for (size_t k = 0; k < c->pay.n; k++) {
 		char id[96];
 
-		json_array_append_new(graph, uco_file(&c->pay.v[k]));
-		snprintf(id, sizeof(id), "kb:file-%.32s",
-		    c->pay.v[k].hex[HASH_SHA256]);
+		json_array_append_new(graph, uco_file(&c->pay.v[k], k + 1));
+		snprintf(id, sizeof(id), "kb:file-%zu", k + 1);
 		json_array_append_new(files, json_pack("{s:s}", "@id", id));
 	}
 	json_array_append_new(graph, json_pack("{s:s, s:s, s:s, s:O}",

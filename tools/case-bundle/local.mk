@@ -5,7 +5,8 @@ case_bundle_SOURCES = tools/case-bundle/main.c tools/case-bundle/cb.h \
 	tools/case-bundle/create.c tools/case-bundle/custody.c \
 	tools/case-bundle/evlist.c tools/case-bundle/fields.c \
 	tools/case-bundle/findings.c tools/case-bundle/list.c \
-	tools/case-bundle/phash.c tools/case-bundle/sign.c \
+	tools/case-bundle/phash.c tools/case-bundle/seal.c \
+	tools/case-bundle/sign.c \
 	tools/case-bundle/stage.c tools/case-bundle/tar.c \
 	tools/case-bundle/verify.c
 case_bundle_LDADD = $(COMMON_LIBS)
