@@ -1,5 +1,5 @@
 # The sample chats (samples/chats, eight layouts, every evasion form)
-# scored against their truth.json: recall per form, precision, and whether
+# scored against samples/truth/chats.json: recall per form, precision, and whether
 # sender and time were read right.  Targets: recall >= 0.95 for every form
 # but homophones (normal mode), all forms in aggressive mode, precision >=
 # 0.9, sender/time >= 0.99.

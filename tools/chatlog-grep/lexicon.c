@@ -18,6 +18,14 @@
 
 #define LEX_MAX		(64u << 20)	/* a lexicon is text, not a data set */
 
+/* Set by local.mk; the defaults serve builds without it (the fuzz targets). */
+#ifndef CHATLOG_LEXICON
+#define CHATLOG_LEXICON		"/usr/local/share/forgekit/lexicon.tsv"
+#endif
+#ifndef CHATLOG_SRC_LEXICON
+#define CHATLOG_SRC_LEXICON	"tools/chatlog-grep/lexicon.tsv"
+#endif
+
 static char *
 xstrndup(const char *s, size_t n)
 {

@@ -577,6 +577,8 @@ hits_tidy(struct hits *h, size_t start)
 {
 	size_t	 i, o = start;
 
+	if (h->n == start)
+		return;
 	qsort(h->v + start, h->n - start, sizeof(*h->v), hit_cmp);
 	for (i = start; i < h->n; i++) {
 		if (o > start && h->v[o - 1].msg == h->v[i].msg &&
