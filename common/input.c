@@ -30,7 +30,7 @@ input_opts_default(struct input_opts *o)
 }
 
 /* Opening without touching the access time where the kernel lets us. */
-static int
+int
 open_readonly(const char *path)
 {
 	int	 fd;
@@ -41,6 +41,22 @@ open_readonly(const char *path)
 		return fd;
 #endif
 	return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+}
+
+/*
+ * An archive member the tool did not read to its end is drained here,
+ * through the same capped, hashed reads: libarchive would otherwise
+ * expand the rest uncounted when it skips to the next header.
+ */
+static void
+drain_member(struct input_item *it)
+{
+	unsigned char scratch[65536];
+
+	it->headpos = it->headlen;
+	while (!it->eof && !it->failed && input_read(it, scratch,
+	    sizeof(scratch)) > 0)
+		;
 }
 
 int
@@ -59,8 +75,12 @@ item_run(struct input_walk *w, struct input_item *it)
 		w->stopped = true;
 		rc = -1;
 	}
-	if (it->failed)
+	if (it->archive != NULL)
+		drain_member(it);
+	if (it->failed) {
 		rec_error(w->ro, it->path, it->member, "%s", it->errmsg);
+		rc = rc ? rc : 1;
+	}
 	item_end(it);
 	return rc;
 }

@@ -11,19 +11,29 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ftype.h"
 #include "input_priv.h"
 #include "rec.h"
 
+/*
+ * raw_only: the content of a compressed stream is one member whatever it
+ * looks like; used again when the tar reader took a stream that starts
+ * with zero blocks for an empty archive.
+ */
 static struct archive *
-archive_reader(const char *mime)
+archive_reader(const char *mime, bool raw_only)
 {
 	struct archive *a = archive_read_new();
 
 	if (a == NULL)
 		return NULL;
 	archive_read_support_filter_all(a);
+	if (raw_only) {
+		archive_read_support_format_raw(a);
+		return a;
+	}
 	archive_read_support_format_zip(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
@@ -136,7 +146,52 @@ one_member(struct input_walk *w, const char *path, struct archive *a,
 	    archive_entry_size_is_set(e) ? archive_entry_size(e) : -1);
 	rc = item_run(w, &it);
 	free(name);
+	/* After a failed member the archive's state is not to be trusted. */
 	return (rc == 0 && !as->refused) ? 1 : 0;
+}
+
+static int
+walk_entries(struct input_walk *w, const char *path, struct archive *a,
+    struct input_archive_state *as, struct member_set *want)
+{
+	struct archive_entry *e;
+	int	 r;
+
+	for (;;) {
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r == ARCHIVE_RETRY)
+			continue;
+		if (r < ARCHIVE_WARN) {
+			rec_error(w->ro, path, NULL, "cannot read archive '%s': %s",
+			    path, archive_error_string(a));
+			return -1;
+		}
+		if (++as->members > w->opts->lim.max_members) {
+			rec_error(w->ro, path, NULL, "archive '%s' refused: more "
+			    "than %llu members", path,
+			    (unsigned long long)w->opts->lim.max_members);
+			return -1;
+		}
+		if (one_member(w, path, a, e, as, want) == 0)
+			return -1;
+	}
+}
+
+static struct archive *
+open_reader(struct input_walk *w, const char *path, int fd, const char *mime,
+    bool raw_only)
+{
+	struct archive *a = archive_reader(mime, raw_only);
+
+	if (a == NULL || archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+		rec_error(w->ro, path, NULL, "cannot open archive '%s': %s", path,
+		    a ? archive_error_string(a) : "out of memory");
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
 }
 
 int
@@ -144,38 +199,23 @@ walk_archive(struct input_walk *w, const char *path, int fd, uint64_t size,
     const char *mime, struct member_set *want)
 {
 	struct input_archive_state as = { 0, 0, size, false };
-	struct archive_entry *e;
 	struct archive *a;
 	int	 r;
 
-	if ((a = archive_reader(mime)) == NULL ||
-	    archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
-		rec_error(w->ro, path, NULL, "cannot open archive '%s': %s", path,
-		    a ? archive_error_string(a) : "out of memory");
-		archive_read_free(a);
+	if ((a = open_reader(w, path, fd, mime, false)) == NULL)
 		return 0;
-	}
-	for (;;) {
-		r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r == ARCHIVE_RETRY)
-			continue;
-		if (r < ARCHIVE_WARN) {
-			rec_error(w->ro, path, NULL, "cannot read archive '%s': %s",
-			    path, archive_error_string(a));
-			break;
-		}
-		if (++as.members > w->opts->lim.max_members) {
-			rec_error(w->ro, path, NULL, "archive '%s' refused: more "
-			    "than %llu members", path,
-			    (unsigned long long)w->opts->lim.max_members);
-			break;
-		}
-		if (one_member(w, path, a, e, &as, want) == 0)
-			break;
+	r = walk_entries(w, path, a, &as, want);
+	archive_read_free(a);
+	/*
+	 * A compressed stream whose content begins with zeros reads as an
+	 * empty tar archive; it is one member, so read it again as that.
+	 */
+	if (r == 0 && as.members == 0 && ftype_is_compressed(mime) &&
+	    lseek(fd, 0, SEEK_SET) == 0 &&
+	    (a = open_reader(w, path, fd, mime, true)) != NULL) {
+		walk_entries(w, path, a, &as, want);
+		archive_read_free(a);
 	}
 	report_missing(w, path, want);
-	archive_read_free(a);
 	return w->stopped ? -1 : 0;
 }

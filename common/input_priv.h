@@ -30,7 +30,12 @@ int	walk_path(struct input_walk *, const char *path);
 int	walk_archive(struct input_walk *, const char *path, int fd,
 	    uint64_t size, const char *mime, struct member_set *);
 int	walk_stdin(struct input_walk *);
-/* Runs the tool on one prepared item and reports what went wrong reading it. */
+int	open_readonly(const char *path);
+/*
+ * Runs the tool on one prepared item and reports what went wrong reading
+ * it: 0 when all went well, 1 when the item failed, -1 when the tool
+ * asked to stop.
+ */
 int	item_run(struct input_walk *, struct input_item *);
 int	item_begin(struct input_item *, const struct input_opts *, const char *path,
 	    const char *member, int fd, void *archive,

@@ -188,12 +188,20 @@ walk_target(struct input_walk *w, struct target *tg)
 		walk_path(w, tg->path);
 		return;
 	}
-	if ((fd = open(tg->path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
+	/* stat before open, as walk_path does: a FIFO would block the run. */
+	if (stat(tg->path, &st) == -1) {
 		rec_error(w->ro, tg->path, NULL, "cannot open '%s': %s",
 		    tg->path, strerror(errno));
-		if (fd != -1)
-			close(fd);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rec_error(w->ro, tg->path, NULL, "'%s' is not a regular file",
+		    tg->path);
+		return;
+	}
+	if ((fd = open_readonly(tg->path)) == -1) {
+		rec_error(w->ro, tg->path, NULL, "cannot open '%s': %s",
+		    tg->path, strerror(errno));
 		return;
 	}
 	n = read(fd, head, sizeof(head));

@@ -26,7 +26,7 @@ tests_unit_test_input_LDADD = $(UNIT_LDADD)
 tests_unit_test_pool_SOURCES = tests/unit/test-pool.c tests/unit/tap.h
 tests_unit_test_pool_LDADD = $(UNIT_LDADD)
 
-EXTRA_DIST += tests/cli-run.sh tests/lib.sh
+EXTRA_DIST += tests/cli-run.sh tests/lib.sh tests/fuzz
 
 # fk-walk: the common input handling as a tool uses it, for tests/common/.
 check_PROGRAMS += tests/common/fk-walk
