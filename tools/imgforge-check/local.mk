@@ -8,19 +8,22 @@ imgforge_check_SOURCES = tools/imgforge-check/main.c tools/imgforge-check/imgfor
 	tools/imgforge-check/names.c tools/imgforge-check/pixel_run.c \
 	tools/imgforge-check/pngmeta.c tools/imgforge-check/report.c \
 	tools/imgforge-check/run.c tools/imgforge-check/verdict.c \
-	tools/imgforge-check/xmp.c \
-	tools/imgforge-check/pixel.h tools/imgforge-check/pixel_int.h \
-	tools/imgforge-check/pixel_common.c
-# The pixel detectors, each listed with its IFC_HAVE_ flag as it lands;
-# pixel_run.c reports a detector that is not built as unavailable.
-IMGFORGE_PIXEL_SOURCES = tools/imgforge-check/zero.c tools/imgforge-check/dq.c \
+	tools/imgforge-check/xmp.c
+nodist_imgforge_check_SOURCES = tools/imgforge-check/qtables.h
+# The pixel detectors are a library, so that their unit tests link the
+# same objects as the tool.  Each is listed with its IFC_HAVE_ flag as it
+# lands; pixel_run.c reports a detector that is not built as unavailable.
+noinst_LIBRARIES += tools/imgforge-check/libpixel.a
+tools_imgforge_check_libpixel_a_SOURCES = tools/imgforge-check/pixel.h \
+	tools/imgforge-check/pixel_int.h tools/imgforge-check/pixel_common.c \
+	tools/imgforge-check/zero.c tools/imgforge-check/dq.c \
 	tools/imgforge-check/copymove.c tools/imgforge-check/noise.c
 IMGFORGE_PIXEL_FLAGS = -DIFC_HAVE_ZERO -DIFC_HAVE_DQ -DIFC_HAVE_COPYMOVE -DIFC_HAVE_NOISE
-imgforge_check_SOURCES += $(IMGFORGE_PIXEL_SOURCES)
-nodist_imgforge_check_SOURCES = tools/imgforge-check/qtables.h
+tools_imgforge_check_libpixel_a_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS)
 imgforge_check_CPPFLAGS = $(AM_CPPFLAGS) -Itools/imgforge-check $(IMGFORGE_PIXEL_FLAGS)
 imgforge_check_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS) $(PNG_CFLAGS) $(EXIF_CFLAGS)
-imgforge_check_LDADD = $(COMMON_LIBS) $(JPEG_LIBS) $(PNG_LIBS) $(EXIF_LIBS) -lm
+IMGFORGE_LIBS = tools/imgforge-check/libpixel.a $(COMMON_LIBS) $(JPEG_LIBS) -lm
+imgforge_check_LDADD = $(IMGFORGE_LIBS) $(PNG_LIBS) $(EXIF_LIBS)
 dist_man_MANS += man/imgforge-check.1
 EXTRA_DIST += tools/imgforge-check/qtables.tsv tools/imgforge-check/gen-qtables.sh
 
@@ -33,6 +36,14 @@ tools/imgforge-check/qtables.h: $(top_srcdir)/tools/imgforge-check/qtables.tsv
 	    LC_ALL=C sort > $@.tmp && mv $@.tmp $@
 $(imgforge_check_OBJECTS): tools/imgforge-check/qtables.h
 CLEANFILES += tools/imgforge-check/qtables.h
+
+# The pixel detectors' own unit and validation tests (TAP).
+check_PROGRAMS += tests/imgforge-check/test-px-pixel
+tests_imgforge_check_test_px_pixel_SOURCES = tests/imgforge-check/test-px-pixel.c tests/unit/tap.h
+tests_imgforge_check_test_px_pixel_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/imgforge-check
+tests_imgforge_check_test_px_pixel_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS)
+tests_imgforge_check_test_px_pixel_LDADD = $(IMGFORGE_LIBS)
+TESTS += tests/imgforge-check/test-px-pixel
 
 IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.sh \
 	tests/imgforge-check/03-records.sh tests/imgforge-check/04-meta.sh \
