@@ -61,33 +61,28 @@ dec_fast_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t	 i = 0, n;
-	uint64_t w8;
+	uint64_t w8, hi;
 	uint32_t w;
 
 	while (i + 8 <= len) {
 		memcpy(&w8, p + i, 8);
-		if ((w8 & 0x8080808080808080ULL) == 0) {
+		if ((hi = w8 & 0x8080808080808080ULL) == 0) {
 			i += 8;
 			continue;
 		}
-		memcpy(&w, p + i, 4);
-		if ((w & 0x80) == 0) {
-			i++;
-			continue;
-		}
+		i += (size_t)__builtin_ctzll(hi) / 8;	/* skip the ASCII bytes */
 		/* Runs of three-byte sequences (little-endian: the lead is the low byte). */
-		if ((w & 0xC0C0F0) == 0x8080E0 && p[i] != 0xE0 && p[i] != 0xED) {
-			for (i += 3; i + 4 <= len; i += 3) {
-				memcpy(&w, p + i, 4);
-				if ((w & 0xC0C0F0) != 0x8080E0 || p[i] == 0xE0 ||
-				    p[i] == 0xED)
-					break;
-			}
-			continue;
+		while (i + 4 <= len) {
+			memcpy(&w, p + i, 4);
+			if ((w & 0xC0C0F0) != 0x8080E0 || p[i] == 0xE0 || p[i] == 0xED)
+				break;
+			i += 3;
 		}
-		if ((n = u8_seqlen(p + i, len - i)) == 0)
-			return false;
-		i += n;
+		if (i < len && p[i] >= 0x80) {
+			if ((n = u8_seqlen(p + i, len - i)) == 0)
+				return false;
+			i += n;
+		}
 	}
 	for (; i < len; i += n)
 		if ((n = u8_seqlen(p + i, len - i)) == 0)

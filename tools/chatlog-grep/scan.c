@@ -15,6 +15,7 @@
 #include "grep.h"
 #include "input.h"
 #include "pool.h"
+#include "progress.h"
 #include "rec.h"
 
 #define BATCH_BYTES	(1024 * 1024)
@@ -50,6 +51,7 @@ struct scan {
 	struct rec_out	*ro;
 	struct out	*out;
 	struct pool	*pool;
+	struct progress	*prog;
 	struct chat_reader *rd;
 	struct item_state *is;
 	struct batch	*cur;
@@ -201,8 +203,10 @@ feed_item(struct scan *sc, struct input_item *it)
 		    it->member ? ":" : "", it->member ? it->member : "",
 		    dec_encoding(d));
 	f = feed_start(it, d);
-	while (rc == 0 && (text = feed_next(f, &tl)) != NULL)
+	while (rc == 0 && (text = feed_next(f, &tl)) != NULL) {
 		rc = chat_reader_feed(sc->rd, text, tl, err, sizeof(err));
+		progress_add(sc->prog, 0, tl);
+	}
 	feed_stop(f);
 	dec_free(d);
 	if (rc == 0 && !it->failed)
@@ -238,6 +242,7 @@ on_item(struct input_item *it, void *arg)
 		sc->cur->size = it->nread;
 	}
 	submit(sc);
+	progress_add(sc->prog, 1, 0);
 	chat_reader_free(sc->rd);
 	sc->rd = NULL;
 	return 0;
@@ -258,10 +263,12 @@ scan_run(const struct opts *o, const struct lexicon *lx,
 	sc.ro = ro;
 	sc.out = out;
 	sc.pool = pool_new(o->c.jobs);
+	sc.prog = progress_new(o->c.quiet);
 	input_opts_default(&io);
 	io.nul = o->c.nul;
 
 	rc = input_walk(&io, o->paths, o->npaths, ro, on_item, &sc);
 	pool_finish(sc.pool);
+	progress_end(sc.prog);
 	return rc;
 }
