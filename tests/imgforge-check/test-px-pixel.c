@@ -213,6 +213,7 @@ test_zero(void)
 	    g ? g->region[0] : -1, g ? g->region[1] : -1,
 	    g ? g->region[2] : -1, g ? g->region[3] : -1);
 	px_findings_free(&f);
+
 	freeimg(&pasted);
 	freeimg(&c);
 	free(jp.rgb);

@@ -494,16 +494,55 @@ report_region(struct px_findings *f, const char *check, const struct region *r,
 }
 
 /*
- * Regions voting for a grid in [0, gmax] other than excl, each with
- * NFA = NT * P[B(area/64, votes/64, 1/64)]; reports the meaningful ones.
+ * The background of the missing-grid test: which pixels could vote
+ * (those not voting the main grid g) and their votes after the resave.
+ */
+struct bgm {
+	const signed char	*votes, *vj;
+	int			 g;
+	size_t			 elig, zero;
+};
+
+/*
+ * The missing-grid NFA of a region: among the n eligible pixels of its
+ * bounding box, k vote (0,0) after the resave, against the rate seen
+ * outside the box (or 1/64 if higher): areas where the first
+ * compression left a weak grid (dark, saturated, noisy) are common
+ * enough outside to not stand out alone, and the region itself does
+ * not lower its own bar.
+ */
+static double
+missing_nfa(const struct bgm *bg, const struct region *r, int w, double lnt)
+{
+	size_t ein = 0, zin = 0, i;
+	double p;
+	int x, y;
+
+	for (y = r->y0; y <= r->y1; y++)
+		for (x = r->x0; x <= r->x1; x++) {
+			i = (size_t)y * w + x;
+			ein += bg->votes[i] != bg->g;
+			zin += bg->vj[i] == 0;
+		}
+	p = bg->elig > ein ? (double)(bg->zero - zin) / (double)(bg->elig - ein) :
+	    1;
+	if (p < 1.0 / 64)
+		p = 1.0 / 64;
+	return lnt + px_log10_binom_tail((long)ein / 64, r->size / 64, p);
+}
+
+/*
+ * Regions voting for a grid in [0, gmax] other than excl.  Foreign
+ * grids (bg NULL) as in the paper: NFA = NT * P[B(area/64, votes/64,
+ * 1/64)], regions of fewer than 64 log(NT) / log(64) votes not tested.
  */
 static int
-regions(signed char *vv, int w, int h, int excl, int gmax, double p,
-    const char *check, int main_g, struct px_findings *f,
-    const struct px_opts *o)
+regions(signed char *vv, int w, int h, int excl, int gmax,
+    const struct bgm *bg, const char *check, int main_g,
+    struct px_findings *f, const struct px_opts *o)
 {
 	double lnt = log_nt(w, h), lnfa;
-	long min_size = (long)ceil(64 * lnt / -log10(p));
+	long min_size = (long)ceil(64 * lnt / log10(64.0));
 	size_t i, n = (size_t)w * h, qcap = 4096;
 	int *q = malloc(qcap * sizeof(int)), found = 0;
 	struct region r;
@@ -519,8 +558,9 @@ regions(signed char *vv, int w, int h, int excl, int gmax, double p,
 		}
 		if (r.size < min_size)
 			continue;
-		lnfa = lnt + px_log10_binom_tail((long)(r.x1 - r.x0 + 1) *
-		    (r.y1 - r.y0 + 1) / 64, r.size / 64, p);
+		lnfa = bg != NULL ? missing_nfa(bg, &r, w, lnt) :
+		    lnt + px_log10_binom_tail((long)(r.x1 - r.x0 + 1) *
+		    (r.y1 - r.y0 + 1) / 64, r.size / 64, 1.0 / 64);
 		if (lnfa < o->log10_eps) {
 			report_region(f, check, &r, lnfa, main_g, o);
 			found++;
@@ -557,10 +597,9 @@ missing(const struct px_image *im, const signed char *votes, int g,
 {
 	size_t i, n = (size_t)im->w * im->h;
 	unsigned char *rs = malloc(n * 3);
-	signed char *vj;
-	size_t elig = 0, zero = 0;
-	double p;
-	int found;
+	signed char *vj, *vj0 = NULL;
+	struct bgm bg = { votes, NULL, g, 0, 0 };
+	int found = -1;
 
 	if (rs == NULL)
 		return -1;
@@ -570,28 +609,21 @@ missing(const struct px_image *im, const signed char *votes, int g,
 	}
 	vj = votes_of(rs, im->w, im->h, o);
 	free(rs);
-	if (vj == NULL)
-		return -1;
-	/*
-	 * Null model: an eligible pixel (not voting the main grid) votes
-	 * (0,0) after the resave at the rate seen over the whole image, or
-	 * 1/64 if that is higher: areas where the first compression left a
-	 * weak grid (dark, saturated, noisy) then do not stand out alone.
-	 */
+	if (vj == NULL || (vj0 = malloc(n)) == NULL)
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (votes[i] == g)
 			vj[i] = -1;
-		if (votes[i] != g && votes[i] >= 0)
-			elig++;
-		if (vj[i] == 0)
-			zero++;
+		bg.elig += votes[i] != g;
+		bg.zero += vj[i] == 0;
 	}
-	p = elig > 0 ? (double)zero / (double)elig : 1;
-	if (p < 1.0 / 64)
-		p = 1.0 / 64;
-	found = p < 0.5 ? regions(vj, im->w, im->h, -1, 0, p,
-	    "jpeg.grid.missing", g, f, o) : 0;
+	memcpy(vj0, vj, n);
+	bg.vj = vj0;
+	found = regions(vj, im->w, im->h, -1, 0, &bg, "jpeg.grid.missing", g,
+	    f, o);
+out:
 	free(vj);
+	free(vj0);
 	return found;
 }
 
@@ -623,7 +655,7 @@ px_zero(const struct px_image *im, struct px_findings *f,
 		return -1;
 	}
 	memcpy(vv, votes, (size_t)w * h);
-	nf = regions(vv, w, h, g, 63, 1.0 / 64, "jpeg.grid.foreign", g, f, o);
+	nf = regions(vv, w, h, g, 63, NULL, "jpeg.grid.foreign", g, f, o);
 	free(vv);
 	/*
 	 * The resave imposes grid (0,0): when that is the main grid itself,
