@@ -76,11 +76,39 @@ emit_json(struct rec_out *ro, const struct ifc_job *j)
 	rec_emit(ro, r);
 }
 
+/* What a pixel detection means, for the human report. */
+static const char *
+px_why(const char *check)
+{
+	static const struct {
+		const char *check, *why;
+	} whys[] = {
+		{ "jpeg.grid.foreign", "a region whose JPEG grid is not the "
+		    "picture's: pasted from another JPEG, or shifted" },
+		{ "jpeg.grid.missing", "a region without the JPEG grid of the "
+		    "rest: content pasted after the picture was compressed" },
+		{ "jpeg.dq.single", "blocks compressed once inside a picture "
+		    "compressed twice: pasted into it before the last save" },
+		{ "copymove", "a region copied from elsewhere in the picture" },
+		{ "noise.low", "noise lower than the rest of the picture at the "
+		    "same brightness: painted or pasted" },
+		{ "noise.high", "noise higher than the rest of the picture at "
+		    "the same brightness: pasted" },
+	};
+
+	for (size_t i = 0; i < sizeof whys / sizeof whys[0]; i++)
+		if (strcmp(check, whys[i].check) == 0)
+			return whys[i].why;
+	return NULL;
+}
+
 static void
 print_px(const struct ifc_job *j, const struct px_finding *f, bool det)
 {
 	const char *why = json_string_value(json_object_get(f->detail, "why"));
 
+	if (why == NULL && det)
+		why = px_why(f->check);
 	printf("  %s (log10 NFA %.1f%s)", f->check, clampf(f->log10_nfa),
 	    det ? "" : ", not a detection");
 	if (f->region[2] > 0)
@@ -95,6 +123,9 @@ print_px(const struct ifc_job *j, const struct px_finding *f, bool det)
 static void
 emit_text(const struct ifc_job *j, int verbose)
 {
+	json_t *notes = json_object_get(j->meta.facts, "notes"), *n;
+	size_t k;
+
 	printf("%s%s%s: %s\n", j->path, j->member ? "!" : "",
 	    j->member ? j->member : "", verdict_name(j->verdict));
 	for (size_t i = 0; i < j->meta.n; i++)
@@ -107,9 +138,6 @@ emit_text(const struct ifc_job *j, int verbose)
 		if (det || verbose > 0)
 			print_px(j, &j->px.v[i], det);
 	}
-	json_t *notes = json_object_get(j->meta.facts, "notes"), *n;
-	size_t k;
-
 	json_array_foreach(notes, k, n)
 		printf("  note: %s\n", json_string_value(n));
 	if (j->mask_path)
