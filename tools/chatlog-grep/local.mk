@@ -24,11 +24,13 @@ chatlog_grep_LDADD = tools/chatlog-grep/libchatread.a $(COMMON_LIBS) \
 chatloglexdir = $(pkgdatadir)
 dist_chatloglex_DATA = tools/chatlog-grep/lexicon.tsv
 dist_man_MANS += man/chatlog-grep.1
-EXTRA_DIST += tools/chatlog-grep/gen-tables.py
+EXTRA_DIST += tools/chatlog-grep/gen-tables.py bench/chatlog-grep.sh \
+	bench/chatlog-grep-gen.py
 CHATLOG_TESTS = tests/chatlog-grep/01-exit-status.sh \
 	tests/chatlog-grep/02-json-record.sh tests/chatlog-grep/03-variants.sh \
 	tests/chatlog-grep/04-lexicon.sh tests/chatlog-grep/05-samples.sh \
-	tests/chatlog-grep/06-output.sh tests/chatlog-grep/07-bad-input.sh
+	tests/chatlog-grep/06-output.sh tests/chatlog-grep/07-bad-input.sh \
+	tests/chatlog-grep/08-man-examples.sh
 TESTS += $(CHATLOG_TESTS)
 EXTRA_DIST += $(CHATLOG_TESTS)
 
