@@ -138,7 +138,8 @@ walk_dir(struct cb_case *c, const char *path, const char *rel, int depth)
 		names[n++] = cb_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), by_str);
 	for (i = 0; i < n; i++) {
 		len = strlen(path) + strlen(names[i]) + 2;
 		p = cb_xmalloc(len);

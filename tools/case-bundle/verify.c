@@ -410,7 +410,8 @@ scan_dir(struct vstate *vs, const char *root, const char *rel, int depth)
 		names[n++] = cb_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), by_str);
 	for (i = 0; i < n; i++) {
 		if (snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
 		    names[i]) >= (int)sizeof(sub) ||
