@@ -33,3 +33,7 @@ ln -s ../victim "maps/shot.png.$png_sha.mask.png"
 expect_exit 2 imgforge-check --checks meta --maps maps shot.png
 expect_grep "cannot write 'maps/shot.png.$png_sha.mask.png'" err
 [ ! -s victim ] || fail "wrote through a symbolic link"
+# ELA, when selected, is one more picture for a person, never a finding.
+expect_exit 0 imgforge-check --json --checks ela --maps maps2 photo.jpg
+expect_jq ".[1].ela == \"maps2/photo.jpg.$jpg_sha.ela.png\" and .[1].findings == [] and .[1].verdict == \"no-evidence\"" out
+[ "$(identify -format '%w %h' "maps2/photo.jpg.$jpg_sha.ela.png")" = "90 70" ] || fail "ELA map size"

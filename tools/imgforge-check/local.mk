@@ -17,8 +17,10 @@ noinst_LIBRARIES += tools/imgforge-check/libpixel.a
 tools_imgforge_check_libpixel_a_SOURCES = tools/imgforge-check/pixel.h \
 	tools/imgforge-check/pixel_int.h tools/imgforge-check/pixel_common.c \
 	tools/imgforge-check/zero.c tools/imgforge-check/dq.c \
-	tools/imgforge-check/copymove.c tools/imgforge-check/noise.c
-IMGFORGE_PIXEL_FLAGS = -DIFC_HAVE_ZERO -DIFC_HAVE_DQ -DIFC_HAVE_COPYMOVE -DIFC_HAVE_NOISE
+	tools/imgforge-check/copymove.c tools/imgforge-check/noise.c \
+	tools/imgforge-check/ela.c
+IMGFORGE_PIXEL_FLAGS = -DIFC_HAVE_ZERO -DIFC_HAVE_DQ -DIFC_HAVE_COPYMOVE \
+	-DIFC_HAVE_NOISE -DIFC_HAVE_ELA
 tools_imgforge_check_libpixel_a_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS)
 imgforge_check_CPPFLAGS = $(AM_CPPFLAGS) -Itools/imgforge-check $(IMGFORGE_PIXEL_FLAGS)
 imgforge_check_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS) $(PNG_CFLAGS) $(EXIF_CFLAGS)
@@ -44,6 +46,12 @@ tests_imgforge_check_test_px_pixel_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/too
 tests_imgforge_check_test_px_pixel_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS)
 tests_imgforge_check_test_px_pixel_LDADD = $(IMGFORGE_LIBS)
 TESTS += tests/imgforge-check/test-px-pixel
+# px-driver runs the detectors alone on one image, to validate and time them.
+check_PROGRAMS += tests/imgforge-check/px-driver
+tests_imgforge_check_px_driver_SOURCES = tests/imgforge-check/px-driver.c
+tests_imgforge_check_px_driver_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/imgforge-check
+tests_imgforge_check_px_driver_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS) $(PNG_CFLAGS)
+tests_imgforge_check_px_driver_LDADD = $(IMGFORGE_LIBS) $(PNG_LIBS)
 
 IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.sh \
 	tests/imgforge-check/03-records.sh tests/imgforge-check/04-meta.sh \
