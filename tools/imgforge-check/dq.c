@@ -69,7 +69,7 @@ empty_bins(int q1, int q2, unsigned char *e)
 		for (m = (int)floor((q2 * (v - 1.0)) / q1);
 		    e[v] && m <= (int)ceil((q2 * (v + 1.0)) / q1); m++) {
 			c = (double)q1 * m;
-			if (fabs(c - q2 * (double)v) <= q2 / 2.0 + SIGMA)
+			if (fabs(c - q2 * (double)v) < q2 / 2.0 + SIGMA)
 				e[v] = 0;
 		}
 		n += e[v];
