@@ -48,3 +48,9 @@ jq -r 'select(.type == "image" or .type == "error") | "\(.type) \(.path) \(.widt
 # One diagnostic line per error record, each naming its file.
 [ "$(wc -l <err)" -eq "$(jq -s '[.[] | select(.type == "error")] | length' out)" ] ||
     fail "stderr lines do not match error records: $(cat err)"
+# A clue repeated 200 times (COM markers naming an editor) is kept 64 times.
+{ head -c 2 ok.jpg; i=0; while [ $i -lt 200 ]; do printf '\377\376\000\010GIMP!!'; i=$((i + 1)); done
+  tail -c +3 ok.jpg; } >manycom.jpg
+imgforge-check --json --checks meta manycom.jpg >many 2>&1
+jq -es '.[1] | (.findings | length) == 64 and .facts.findings_dropped == 136' many >/dev/null ||
+    fail "findings not capped: $(head -c 300 many)"

@@ -99,7 +99,8 @@ parse_app13(const unsigned char *p, size_t len, struct meta_findings *mf)
 		if (pos + 6 + skip + 4 > len)
 			break;
 		sz = be32(p + pos + 6 + skip);
-		json_array_append_new(ids, json_sprintf("0x%04x", id));
+		if (json_array_size(ids) < 64)
+			json_array_append_new(ids, json_sprintf("0x%04x", id));
 		if (id == 0x0406 && sz >= 2 && pos + 10 + skip + 2 <= len) {
 			int q = (int16_t)be16(p + pos + 10 + skip);
 
@@ -184,7 +185,8 @@ static void
 parse_app(int m, const unsigned char *p, size_t len, struct jpeg_info *ji,
     struct meta_findings *mf, json_t *apps)
 {
-	json_array_append_new(apps, app_name(m, p, len));
+	if (json_array_size(apps) < 64)
+		json_array_append_new(apps, app_name(m, p, len));
 	if (m == 0xe1 && starts(p, len, "Exif\0\0", 6) && ji->exif == NULL) {
 		ji->exif = p;
 		ji->exiflen = len;

@@ -14,6 +14,8 @@
 #include "imgforge.h"
 #include "rec.h"
 
+#define MF_MAX	64	/* findings kept per image */
+
 void
 mf_init(struct meta_findings *mf)
 {
@@ -40,6 +42,13 @@ mf_add(struct meta_findings *mf, const char *check, int severity,
 
 	if (detail == NULL)
 		detail = json_object();
+	/* A hostile file could repeat a clue a million times: say so once. */
+	if (mf->n >= MF_MAX) {
+		json_decref(detail);
+		mf_fact(mf, "findings_dropped", json_integer(json_integer_value(
+		    json_object_get(mf->facts, "findings_dropped")) + 1));
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
