@@ -402,6 +402,7 @@ ev_forms(const char *term, enum evasion ev, ev_form_fn fn, void *arg)
 	struct buf folded = { 0 };
 	int	 mode[64];
 	size_t	 i;
+	bool	 latin;
 
 	memset(&g, 0, sizeof(g));
 	g.fn = fn;
@@ -410,7 +411,14 @@ ev_forms(const char *term, enum evasion ev, ev_form_fn fn, void *arg)
 	fn(folded.p, folded.len, FORM_PLAIN, arg);
 	for (i = 0; i < g.nu; i++)
 		g.nhanzi += g.u[i].py != NULL;
-	if (ev != EV_OFF && g.nhanzi > 0 && g.nu <= 32) {
+	/*
+	 * Coded words are short and all in characters; a term already mixing
+	 * scripts (qq号) or a long phrase gets pinyin forms only when
+	 * aggressive, which keeps big lexicons quick to compile.
+	 */
+	latin = ev == EV_AGGRESSIVE || (ev == EV_NORMAL && g.nhanzi == g.nu &&
+	    g.nu <= 6);
+	if (latin && g.nhanzi > 0 && g.nu <= 32) {
 		/* Aggressive adds every per-character mix, up to FORMS_MAX. */
 		gen_normal(&g, mode);
 		if (ev == EV_AGGRESSIVE && g.nu <= 8)
