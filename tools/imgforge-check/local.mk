@@ -57,10 +57,12 @@ IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.s
 	tests/imgforge-check/03-records.sh tests/imgforge-check/04-meta.sh \
 	tests/imgforge-check/05-bad-input.sh tests/imgforge-check/06-maps.sh \
 	tests/imgforge-check/07-exif-samples.sh tests/imgforge-check/08-samples-authentic.sh \
-	tests/imgforge-check/10-examples.sh tests/imgforge-check/11-jobs.sh
+	tests/imgforge-check/10-examples.sh tests/imgforge-check/11-jobs.sh \
+	tests/imgforge-check/12-inputs.sh
 TESTS += $(IMGFORGE_TESTS)
 EXTRA_DIST += $(IMGFORGE_TESTS) \
 	tests/imgforge-check/05-bad-input.sh.stdout.exact \
 	tests/imgforge-check/07-exif-samples.sh.stdout.exact \
 	tests/imgforge-check/08-samples-authentic.sh.stdout.exact \
-	tests/imgforge-check/11-jobs.sh.stdout.exact
+	tests/imgforge-check/11-jobs.sh.stdout.exact \
+	tests/imgforge-check/12-inputs.sh.stdout.exact
