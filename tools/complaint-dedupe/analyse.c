@@ -16,7 +16,7 @@ cd_analyse(const char *text, size_t len, const struct cd_params *p,
     struct letter *l)
 {
 	char	*norm;
-	size_t	 nlen;
+	size_t	 nlen, n;
 	uint64_t *sh;
 
 	memset(l, 0, sizeof(*l));
@@ -28,8 +28,9 @@ cd_analyse(const char *text, size_t len, const struct cd_params *p,
 	cd_mask(norm, nlen, l);
 	free(norm);
 	l->thash = cd_hash64(l->masked, l->maskedlen, 2);
-	l->nsh = cd_shingles(l->masked, l->maskedlen, p->ngram, &sh);
-	cd_minhash(sh, l->nsh, p, l->band);
+	n = cd_shingles(l->masked, l->maskedlen, p->ngram, &sh);
+	cd_minhash(sh, n, p, l->band, l->sig);
+	l->nsh = cd_set(sh, n, &l->set);
 	free(sh);
 	return 0;
 }
@@ -38,7 +39,7 @@ void
 cd_letter_free(struct letter *l)
 {
 	free(l->masked);
-	free(l->sh);
+	free(l->set);
 	buf_free(&l->fills);
 	buf_free(&l->ents);
 	memset(l, 0, sizeof(*l));

@@ -63,6 +63,35 @@ struct buf {
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_addc(struct buf *, char);
 void	 buf_addcp(struct buf *, int32_t);
+
+/* Decodes one code point of text already known to be valid UTF-8. */
+static inline int32_t
+cd_next(const char *s, size_t len, size_t *i)
+{
+	const unsigned char *p = (const unsigned char *)s + *i;
+	size_t	 left = len - *i;
+
+	if (p[0] < 0x80) {
+		*i += 1;
+		return p[0];
+	}
+	if (p[0] < 0xE0 && left >= 2) {
+		*i += 2;
+		return ((int32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+	}
+	if (p[0] < 0xF0 && left >= 3) {
+		*i += 3;
+		return ((int32_t)(p[0] & 0x0F) << 12) | ((int32_t)(p[1] & 0x3F) << 6) |
+		    (p[2] & 0x3F);
+	}
+	if (left >= 4) {
+		*i += 4;
+		return ((int32_t)(p[0] & 0x07) << 18) | ((int32_t)(p[1] & 0x3F) << 12) |
+		    ((int32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+	}
+	*i = len;
+	return 0xFFFD;
+}
 void	 buf_free(struct buf *);
 
 /* One letter once analysed (worker output). */
@@ -71,9 +100,10 @@ struct letter {
 	size_t		 maskedlen;
 	struct buf	 fills;		/* "type\x1fvalue\x1e" per slot, in order */
 	struct buf	 ents;		/* "type\x1fvalue\x1e" per entity */
-	uint64_t	*sh;		/* sorted distinct shingle hashes */
-	size_t		 nsh;
+	uint32_t	*set;		/* sorted distinct shingle hashes */
+	size_t		 nsh;		/* distinct shingles */
 	uint32_t	 band[CD_MAXBANDS];
+	uint16_t	 sig[CD_NPERM];	/* low bits of the MinHash values */
 	uint64_t	 thash;		/* hash of the masked text */
 	uint64_t	 nhash;		/* hash of the unmasked normalised text */
 	unsigned char	 sha[32];
@@ -108,13 +138,15 @@ size_t	 cd_shingles(const char *masked, size_t len, int n, uint64_t **out);
 /* minhash.c */
 void	 cd_params_from_t(struct cd_params *);
 void	 cd_minhash(const uint64_t *sh, size_t nsh, const struct cd_params *,
-	    uint32_t *band);
+	    uint32_t *band, uint16_t *sig);
+double	 cd_sig_estimate(const uint16_t *, const uint16_t *);
+#define CD_SIG_MARGIN	0.2	/* estimates this far below -t are not checked */
 
 /* verify.c */
 struct sim {
 	double	 jaccard, containment;
 };
-void	 cd_similarity(const uint64_t *a, size_t na, const uint64_t *b,
+void	 cd_similarity(const uint32_t *a, size_t na, const uint32_t *b,
 	    size_t nb, struct sim *);
 bool	 cd_accept(const struct cd_params *, const struct sim *);
 
@@ -123,7 +155,7 @@ int	 cd_analyse(const char *utf8, size_t len, const struct cd_params *,
 	    struct letter *);
 void	 cd_letter_free(struct letter *);
 
-size_t	 cd_set(uint64_t *, size_t);
+size_t	 cd_set(const uint64_t *, size_t, uint32_t **);
 
 /* store.c: every letter read, compact in memory, its text spilled to a file. */
 struct src {
@@ -152,6 +184,8 @@ struct docdata {
 	char		*block;
 	const char	*masked, *fills, *ents, *meta;
 	size_t		 maskedlen;
+	const char	*set;		/* nset 32-bit hashes, unaligned */
+	uint32_t	 nset;
 };
 struct store {
 	struct doc	*d;
@@ -159,6 +193,7 @@ struct store {
 	struct src	*s;
 	size_t		 ns, scap;
 	uint32_t	*band;		/* n x bands */
+	uint16_t	*sig;		/* n x CD_NPERM */
 	int		 bands;
 	struct entrec	*e;
 	size_t		 ne, ecap;
@@ -175,8 +210,7 @@ uint32_t store_add(struct store *, uint32_t src, uint32_t row,
 int	 store_get(const struct store *, uint32_t doc, struct docdata *);
 void	 store_put(struct docdata *);
 /* Shingle set of a stored letter (malloc'd, sorted, distinct). */
-size_t	 store_shingles(const struct store *, uint32_t doc, int ngram,
-	    uint64_t **);
+size_t	 store_shingles(const struct store *, uint32_t doc, uint32_t **);
 void	 store_rank(struct store *);
 int	 store_cmp(const struct store *, uint32_t a, uint32_t b);
 void	 store_free(struct store *);

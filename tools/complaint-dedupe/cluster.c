@@ -120,19 +120,18 @@ cd_union_exact(struct store *st, struct uf *u)
 #define CACHE	64
 struct shcache {
 	uint32_t	 doc[CACHE];
-	uint64_t	*set[CACHE];
+	uint32_t	*set[CACHE];
 	size_t		 n[CACHE];
 };
 
-static const uint64_t *
-cached(struct shcache *c, const struct store *st, uint32_t doc, int ngram,
-    size_t *n)
+static const uint32_t *
+cached(struct shcache *c, const struct store *st, uint32_t doc, size_t *n)
 {
 	unsigned slot = doc % CACHE;
 
 	if (c->set[slot] == NULL || c->doc[slot] != doc) {
 		free(c->set[slot]);
-		c->n[slot] = store_shingles(st, doc, ngram, &c->set[slot]);
+		c->n[slot] = store_shingles(st, doc, &c->set[slot]);
 		c->doc[slot] = doc;
 	}
 	*n = c->n[slot];
@@ -143,18 +142,21 @@ static void
 check(struct store *st, const struct cd_params *p, struct uf *u,
     struct shcache *c, uint32_t a, uint32_t b, unsigned long *verified)
 {
-	const uint64_t *sa, *sb;
-	uint64_t *own = NULL;
+	const uint32_t *sa, *sb;
+	uint32_t *own = NULL;
 	size_t	 na, nb;
 	struct sim s;
 
 	if (uf_find(u, a) == uf_find(u, b))
 		return;
-	sa = cached(c, st, a, p->ngram, &na);
+	if (p->containment == 0 && cd_sig_estimate(st->sig + (size_t)a * CD_NPERM,
+	    st->sig + (size_t)b * CD_NPERM) < p->t - CD_SIG_MARGIN)
+		return;
+	sa = cached(c, st, a, &na);
 	if (a % CACHE == b % CACHE)	/* would evict a: load b apart */
-		nb = store_shingles(st, b, p->ngram, &own), sb = own;
+		nb = store_shingles(st, b, &own), sb = own;
 	else
-		sb = cached(c, st, b, p->ngram, &nb);
+		sb = cached(c, st, b, &nb);
 	(*verified)++;
 	cd_similarity(sa, na, sb, nb, &s);
 	if (cd_accept(p, &s))
@@ -232,10 +234,9 @@ pick_rep(const struct store *st, const uint32_t *m, size_t n)
 }
 
 static void
-fill_cluster(const struct store *st, const struct cd_params *p,
-    struct cluster *c)
+fill_cluster(const struct store *st, struct cluster *c)
 {
-	uint64_t *rs, *ms;
+	uint32_t *rs, *ms;
 	size_t	 nr, nm, i;
 	struct sim s;
 
@@ -243,14 +244,20 @@ fill_cluster(const struct store *st, const struct cd_params *p,
 	if ((c->jac = malloc(c->n * sizeof(double))) == NULL ||
 	    (c->cont = malloc(c->n * sizeof(double))) == NULL)
 		abort();
-	nr = store_shingles(st, c->rep, p->ngram, &rs);
+	nr = store_shingles(st, c->rep, &rs);
 	for (i = 0; i < c->n; i++) {
+		/* identical masked text: identical shingles */
+		if (st->d[c->m[i]].thash == st->d[c->rep].thash &&
+		    st->d[c->rep].nsh >= CD_MINSHINGLES) {
+			c->jac[i] = c->cont[i] = 1;
+			continue;
+		}
 		if (st->d[c->m[i]].nhash == st->d[c->rep].nhash ||
 		    c->m[i] == c->rep) {
 			c->jac[i] = c->cont[i] = 1;
 			continue;
 		}
-		nm = store_shingles(st, c->m[i], p->ngram, &ms);
+		nm = store_shingles(st, c->m[i], &ms);
 		cd_similarity(rs, nr, ms, nm, &s);
 		c->jac[i] = s.jaccard;
 		c->cont[i] = s.containment;
@@ -260,7 +267,7 @@ fill_cluster(const struct store *st, const struct cd_params *p,
 }
 
 void
-cd_clusters(struct store *st, const struct cd_params *p, struct uf *u,
+cd_clusters(struct store *st, const struct cd_params *p __attribute__((unused)), struct uf *u,
     struct clusters *out)
 {
 	uint32_t *cnt, *slot, root;
@@ -310,7 +317,7 @@ cd_clusters(struct store *st, const struct cd_params *p, struct uf *u,
 	}
 	out->n = nc;
 	for (i = 0; i < nc; i++) {
-		fill_cluster(st, p, &out->c[i]);
+		fill_cluster(st, &out->c[i]);
 		out->clustered += out->c[i].n;
 	}
 	free(cp);

@@ -457,7 +457,7 @@ cd_mask(const char *norm, size_t len, struct letter *l)
 	if ((cp = malloc((len + 1) * sizeof(*cp))) == NULL)
 		abort();
 	while (i < len)
-		cp[n++] = u8_next(norm, len, &i);
+		cp[n++] = cd_next(norm, len, &i);
 	s.c = cp;
 	s.n = n;
 	s.l = l;

@@ -45,6 +45,11 @@ buf_addcp(struct buf *b, int32_t cp)
 {
 	char	 tmp[4];
 
+	if (b->len + 5 <= b->cap) {	/* the common case: room to spare */
+		b->len += u8_put(b->s + b->len, cp);
+		b->s[b->len] = '\0';
+		return;
+	}
 	buf_add(b, tmp, u8_put(tmp, cp));
 }
 
@@ -105,6 +110,50 @@ keeps_dot(int32_t prev, int32_t next)
 	    (prev < 0x80 && prev > ' ' && next < 0x80 && next > ' ');
 }
 
+/*
+ * Most letters are Han characters, ASCII and full-width punctuation, for
+ * which NFKC with case folding is known: full-width forms map to ASCII,
+ * A-Z to a-z, and the rest stand.  Such letters skip utf8proc (a sixth of
+ * the time per letter); anything else goes through u8_fold.
+ */
+static int32_t
+fast_fold(int32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3001 && c <= 0x3035) ||
+	    c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 ||
+	    c == 0x2014 || c == 0xB7)
+		return c;
+	if (c >= 0xFF01 && c <= 0xFF5E)
+		return fast_fold(c - 0xFEE0);
+	if (c == 0xFFE5)
+		return 0xA5;
+	return -1;
+}
+
+static char *
+fast_path(const char *s, size_t len, size_t *outlen)
+{
+	char	*f, *p;
+	size_t	 i = 0;
+	int32_t	 c;
+
+	if (!u8_valid(s, len) || (f = malloc(len + 1)) == NULL)
+		return NULL;
+	p = f;
+	while (i < len) {
+		if ((c = fast_fold(u8_next(s, len, &i))) < 0) {
+			free(f);
+			return NULL;
+		}
+		p += u8_put(p, c);
+	}
+	*p = '\0';
+	*outlen = (size_t)(p - f);
+	return f;
+}
+
 char *
 cd_normalize(const char *s, size_t len, size_t *outlen)
 {
@@ -114,18 +163,19 @@ cd_normalize(const char *s, size_t len, size_t *outlen)
 	int32_t	 c, prev = 0, next;
 	bool	 pend_space = false;
 
-	if ((f = u8_fold(s, len, &flen)) == NULL)
+	if ((f = fast_path(s, len, &flen)) == NULL &&
+	    (f = u8_fold(s, len, &flen)) == NULL)
 		return NULL;
 	buf_add(&out, "", 0);
 	while (i < flen) {
-		c = u8_next(f, flen, &i);
+		c = cd_next(f, flen, &i);
 		if (is_space(c) || c < 0x20 || c == 0x7F) {
 			pend_space = prev != 0;
 			continue;
 		}
 		if (c == '.') {
 			j = i;
-			next = j < flen ? u8_next(f, flen, &j) : 0;
+			next = j < flen ? cd_next(f, flen, &j) : 0;
 			if (!keeps_dot(prev, next))
 				c = 0x3002;
 		} else if (c == ',' && prev >= '0' && prev <= '9' && i < flen &&

@@ -8,6 +8,7 @@
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cd.h"
@@ -88,9 +89,42 @@ read_all(struct rd *rd, const struct opts *o)
 	return 0;
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double
+cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* -v: how long each phase took (wall and CPU), on standard error. */
+static void
+phase(const struct opts *o, const char *what, double *t0)
+{
+	static double c0;
+	double	 t = now(), c = cpu();
+
+	if (o->c.verbose > 0)
+		fprintf(stderr, "%s: %s in %.2f s (%.2f s CPU)\n", TOOL, what,
+		    t - *t0, c - c0);
+	*t0 = t;
+	c0 = c;
+}
+
 int
 run(const struct opts *o, int argc, char **argv)
 {
+	double	 t0 = now();
 	struct store st;
 	struct rd rd;
 	struct rec_out *ro;
@@ -127,6 +161,7 @@ run(const struct opts *o, int argc, char **argv)
 		}
 		read_all(&rd, o);
 	}
+	phase(o, "read and signed the letters", &t0);
 	store_rank(&st);
 	u = uf_new(st.n);
 	if (o->mode == MODE_MERGE)
@@ -135,7 +170,9 @@ run(const struct opts *o, int argc, char **argv)
 		cd_union_exact(&st, u);
 		cd_lsh(&st, &rd.params, u, o->c.jobs, &cand, &ver);
 	}
+	phase(o, "found and verified candidate pairs", &t0);
 	cd_clusters(&st, &rd.params, u, &cs);
+	phase(o, "built the clusters", &t0);
 	memset(&rop, 0, sizeof(rop));
 	rop.json = o->c.json;
 	rop.csv = o->csv;
@@ -143,6 +180,7 @@ run(const struct opts *o, int argc, char **argv)
 	    getenv("NO_COLOR") == NULL;
 	rop.verbose = o->c.quiet ? -1 : o->c.verbose;
 	report(ro, &st, &cs, &rop, &rd.params);
+	phase(o, "wrote the report", &t0);
 	if (o->index)
 		index_save(o->index, &st, &cs, ro);	/* reports its own trouble */
 	counts = json_pack("{s:I,s:I,s:I,s:I,s:I,s:f,s:i,s:i}",

@@ -92,11 +92,14 @@ store_add(struct store *st, uint32_t src, uint32_t row, const struct letter *l,
 	struct doc *d;
 	uint32_t id = (uint32_t)st->n;
 	size_t	 ml = meta ? strlen(meta) : 0;
+	uint32_t nset;
 
 	if (st->n == st->cap) {
 		GROW(st->d, st->n, st->cap);
 		if ((st->band = realloc(st->band, st->cap * (size_t)st->bands *
-		    sizeof(*st->band))) == NULL)
+		    sizeof(*st->band))) == NULL ||
+		    (st->sig = realloc(st->sig, st->cap * CD_NPERM *
+		    sizeof(*st->sig))) == NULL)
 			abort();
 	}
 	d = &st->d[st->n++];
@@ -112,11 +115,16 @@ store_add(struct store *st, uint32_t src, uint32_t row, const struct letter *l,
 	memcpy(d->sha, l->sha, 32);
 	memcpy(st->band + (size_t)id * (size_t)st->bands, l->band,
 	    (size_t)st->bands * sizeof(*st->band));
+	memcpy(st->sig + (size_t)id * CD_NPERM, l->sig, sizeof(l->sig));
 	spill_field(st, l->masked, l->maskedlen);
 	spill_field(st, l->fills.s, l->fills.len);
 	spill_field(st, l->ents.s, l->ents.len);
 	spill_field(st, meta, ml);
-	d->len = (uint32_t)(l->maskedlen + l->fills.len + l->ents.len + ml + 4);
+	nset = (uint32_t)l->nsh;
+	fwrite(&nset, sizeof(nset), 1, st->spill);
+	fwrite(l->set, sizeof(uint32_t), nset, st->spill);
+	d->len = (uint32_t)(l->maskedlen + l->fills.len + l->ents.len + ml + 4 +
+	    4 + 4 * (size_t)nset);
 	st->spilled += d->len;
 	add_ents(st, id, l->ents.s, l->ents.len);
 	return id;
@@ -155,6 +163,9 @@ store_get(const struct store *st, uint32_t doc, struct docdata *dd)
 	dd->ents = p;
 	p += strlen(p) + 1;
 	dd->meta = p;
+	p += strlen(p) + 1;
+	memcpy(&dd->nset, p, sizeof(dd->nset));
+	dd->set = p + sizeof(dd->nset);
 	return 0;
 }
 
@@ -166,18 +177,20 @@ store_put(struct docdata *dd)
 }
 
 size_t
-store_shingles(const struct store *st, uint32_t doc, int ngram, uint64_t **out)
+store_shingles(const struct store *st, uint32_t doc, uint32_t **out)
 {
 	struct docdata dd;
 	size_t	 n;
 
-	if (store_get(st, doc, &dd) == -1) {
-		*out = NULL;
+	*out = NULL;
+	if (store_get(st, doc, &dd) == -1)
 		return 0;
-	}
-	n = cd_shingles(dd.masked, dd.maskedlen, ngram, out);
+	n = dd.nset;
+	if ((*out = malloc((n + 1) * sizeof(**out))) == NULL)
+		abort();
+	memcpy(*out, dd.set, n * sizeof(**out));
 	store_put(&dd);
-	return cd_set(*out, n);
+	return n;
 }
 
 static const struct store *rank_st;
@@ -257,6 +270,7 @@ store_free(struct store *st)
 	free(st->s);
 	free(st->d);
 	free(st->band);
+	free(st->sig);
 	free(st->e);
 	free(st->rank);
 	free(st->byrank);

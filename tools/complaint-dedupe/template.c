@@ -30,7 +30,7 @@ tokens(const char *m, size_t len, struct tok **out)
 	int32_t	 c, ctx[3] = { 0, 0, 0 };
 
 	while (i < len) {
-		c = u8_next(m, len, &i);
+		c = cd_next(m, len, &i);
 		if (IS_SLOT_CP(c)) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;

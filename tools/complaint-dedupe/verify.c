@@ -8,7 +8,7 @@
 #include "cd.h"
 
 void
-cd_similarity(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+cd_similarity(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
     struct sim *s)
 {
 	size_t	 i = 0, j = 0, inter = 0;
