@@ -45,6 +45,11 @@ jq -e -s 'map(select(.action == "analysis"))[0] | .time == "2026-03-01T08:00:00Z
     fail "the analysis entry does not carry the tool's header"
 cmp img.jsonl F-1/data/findings/imgforge-check-*.jsonl || fail "the stream was not packed as it came"
 expect_exit 0 case-bundle verify case.tar
+# what each tool said about a file goes into its 备注
+jq -e '(.items[] | select(.name == "cert.jpg") | .remarks) == "imgforge-check: forged" and
+    (.items[] | select(.name == "ev/letter1.txt") | .remarks) == "complaint-dedupe: cluster 1" and
+    (.items[] | select(.name == "chats.zip") | .remarks) == "chatlog-grep: hits"' \
+    F-1/case/evidence-list.json >/dev/null || fail "remarks: $(jq -c '[.items[] | .remarks]' F-1/case/evidence-list.json)"
 
 # the file changed after it was analysed: no seal, no output, a clear error
 printf 'a forged certificate, edited\n' >cert.jpg

@@ -23,13 +23,15 @@
 
 struct named {
 	char	*path, *member, *sha256, *why;
+	char	*note;		/* for the list's 备注: what the tool said */
 };
 
 static struct named *named;
 static size_t nnamed, capnamed;
 
 static void
-name_file(const char *path, const char *member, const char *sha, const char *why)
+name_file(const char *path, const char *member, const char *sha, const char *why,
+    const char *note)
 {
 	if (nnamed == capnamed) {
 		capnamed = capnamed ? 2 * capnamed : 64;
@@ -41,6 +43,7 @@ name_file(const char *path, const char *member, const char *sha, const char *why
 	named[nnamed].member = member ? cb_xstrdup(member) : NULL;
 	named[nnamed].sha256 = sha ? cb_xstrdup(sha) : NULL;
 	named[nnamed].why = cb_xstrdup(why);
+	named[nnamed].note = note ? cb_xstrdup(note) : NULL;
 	nnamed++;
 }
 
@@ -54,7 +57,7 @@ static void
 take_record(struct cb_case *c, json_t *r, const char *tool)
 {
 	const char *type = jstr(r, "type"), *p;
-	char	 why[128];
+	char	 why[128], note[160] = "";
 	json_t	*m;
 	size_t	 i;
 
@@ -62,16 +65,24 @@ take_record(struct cb_case *c, json_t *r, const char *tool)
 	if (type == NULL || strcmp(type, "error") == 0 ||
 	    strcmp(type, "summary") == 0)
 		return;
+	if (strcmp(type, "image") == 0 && jstr(r, "verdict") != NULL)
+		snprintf(note, sizeof(note), "%s: %s", tool, jstr(r, "verdict"));
+	else if (strcmp(type, "cluster") == 0)
+		snprintf(note, sizeof(note), "%s: cluster %lld", tool,
+		    (long long)json_integer_value(json_object_get(r, "id")));
+	else if (strcmp(type, "hit") == 0)
+		snprintf(note, sizeof(note), "%s: hits", tool);
 	if ((p = jstr(r, "path")) != NULL)
-		name_file(p, jstr(r, "member"), jstr(r, "sha256"), why);
+		name_file(p, jstr(r, "member"), jstr(r, "sha256"), why, note);
 	json_array_foreach(json_object_get(r, "members"), i, m)
 		if ((p = jstr(m, "path")) != NULL)
-			name_file(p, jstr(m, "member"), jstr(m, "sha256"), why);
+			name_file(p, jstr(m, "member"), jstr(m, "sha256"), why,
+			    note);
 	/* imgforge-check's maps: packed beside, not checked (made by the run) */
 	if ((p = jstr(r, "overlay")) != NULL)
-		name_file(p, NULL, NULL, "overlay");
+		name_file(p, NULL, NULL, "overlay", NULL);
 	if ((p = jstr(r, "mask")) != NULL)
-		name_file(p, NULL, NULL, "mask");
+		name_file(p, NULL, NULL, "mask", NULL);
 	(void)c;
 }
 
@@ -250,6 +261,22 @@ check_archive(struct cb_case *c, const char *path)
 	return mc.bad ? -1 : 0;
 }
 
+/* Notes gather in the item's remark, each once: "imgforge-check: forged". */
+static void
+add_note(struct cb_item *it, const char *note)
+{
+	char	*s;
+
+	if (note == NULL || *note == '\0' ||
+	    (it->remark != NULL && strstr(it->remark, note) != NULL))
+		return;
+	if (asprintf(&s, "%s%s%s", it->remark ? it->remark : "",
+	    it->remark ? "; " : "", note) == -1)
+		err(EXIT_TROUBLE, NULL);
+	free(it->remark);
+	it->remark = s;
+}
+
 static int
 take_one(struct cb_case *c, struct named *n)
 {
@@ -267,6 +294,7 @@ take_one(struct cb_case *c, struct named *n)
 	else
 		snprintf(rel, sizeof(rel), "%s", cb_base_name(n->path));
 	it = cb_add_file(c, n->path, rel, &st);
+	add_note(it, n->note);
 	if (n->member != NULL)
 		return n->sha256 != NULL ? check_archive(c, n->path) : 0;
 	if (n->sha256 == NULL)
@@ -299,6 +327,7 @@ findings_take(struct cb_case *c)
 		free(named[i].member);
 		free(named[i].sha256);
 		free(named[i].why);
+		free(named[i].note);
 	}
 	free(named);
 	named = NULL;
