@@ -105,16 +105,23 @@ detect_lines(const char *s, size_t n)
 	size_t		 score[L_N] = { 0 }, lines = 0, l, best = L_QQ, k;
 	const char	*p = s, *end = s + (n < SCAN_MAX ? n : SCAN_MAX);
 	struct rd_head	 h;
+	bool		 memo;
 
 	while (p < end) {
 		l = first_line(p, (size_t)(end - p));
 		if (l > 0 && !(l == 1 && p[0] == '\r')) {
 			lines++;
 			score[L_QQ] += rd_qq_head(p, l, &h);
-			score[L_MEMO] += rd_memotrace_head(p, l, &h);
+			score[L_MEMO] += memo = rd_memotrace_head(p, l, &h);
 			score[L_WXEXP] += rd_wxexp_head(p, l, &h);
 			score[L_WA] += rd_whatsapp_head(p, l);
-			score[L_LINE] += rd_line_head(p, l);
+			/*
+			 * A LINE date line ("2026.03.01 Sunday") is never
+			 * followed by a time and a name: a MemoTrace header
+			 * is not one, or a MemoTrace export whose detection
+			 * window ends inside a date would tie and go to LINE.
+			 */
+			score[L_LINE] += !memo && rd_line_head(p, l);
 		}
 		p += l + 1;
 	}

@@ -99,6 +99,33 @@ int	rd_text_any(struct chat_reader *, const char *, size_t);
 /* Delivers the open message, if any. */
 int	rd_flush(struct chat_reader *);
 
+/*
+ * rd_text_any with its common case inline: the next line of a message
+ * that lies in the caller's chunk right after the text so far.
+ */
+static inline int
+rd_text_next(struct chat_reader *r, const char *s, size_t n)
+{
+	struct rd_acc	*a = &r->acc;
+
+	if (r->line_in_chunk && !r->line_cr) {
+		if (a->zc != NULL && a->zc + a->zclen + 1 == s &&
+		    a->zclen + 1 + n <= RD_MSG_MAX) {
+			a->zclen += 1 + n;
+			a->nlines++;
+			return 0;
+		}
+		/* The first line of a message. */
+		if (a->open && a->nlines == 0 && r->ops->zerocopy) {
+			a->zc = s;
+			a->zclen = n;
+			a->nlines++;
+			return 0;
+		}
+	}
+	return rd_text_any(r, s, n);
+}
+
 /* The per-layout hook tables, one per enum chat_format. */
 extern const struct rd_ops rd_qq_txt, rd_qq_mht, rd_wechat_txt, rd_wechat_csv,
     rd_wechat_html, rd_pywxdump_csv, rd_wechatexporter_txt, rd_telegram_json,

@@ -22,7 +22,9 @@ stamp(const char *s, size_t n, struct rd_head *h)
 {
 	size_t	 i;
 
-	if (n < 19 || (i = rd_datetime(s, n, h->time)) == 0 ||
+	/* Every date starts with a digit; most lines are text. */
+	if (n < 19 || (unsigned)(s[0] - '0') > 9 ||
+	    (i = rd_datetime(s, n, h->time)) == 0 ||
 	    s[i - 3] != ':' || s[i - 6] != ':' || i >= n || s[i] != ' ')
 		return 0;
 	while (i < n && s[i] == ' ')
@@ -54,11 +56,30 @@ rd_memotrace_head(const char *s, size_t n, struct rd_head *h)
 bool
 rd_qq_head(const char *s, size_t n, struct rd_head *h)
 {
-	size_t	 i, k;
+	size_t	 i, k, e;
 
 	if ((i = stamp(s, n, h)) == 0)
 		return false;
 	h->sender = s + i;
+	/*
+	 * The usual "name(12345)": digits back from the closing parenthesis
+	 * to the opening one, which is what rd_split_id and the test below
+	 * find the long way.
+	 */
+	for (e = n; e > i && s[e - 1] == ' '; e--)
+		;
+	if (e > i + 2 && s[e - 1] == ')') {
+		for (k = e - 1; k > i && (unsigned)(s[k - 1] - '0') <= 9; k--)
+			;
+		if (k > i && k < e - 1 && s[k - 1] == '(') {
+			h->sid = s + k;
+			h->sidlen = e - 1 - k;
+			for (k--; k > i && s[k - 1] == ' '; k--)
+				;
+			h->slen = k - i;
+			return true;
+		}
+	}
 	rd_split_id(s + i, n - i, &h->slen, &h->sid, &h->sidlen);
 	if (h->sid == NULL)
 		return false;
@@ -103,9 +124,10 @@ qq_txt_line(struct chat_reader *r, const char *s, size_t n)
 		/* Older exports write one's own lines without a number. */
 		if (rd_memotrace_head(s, n, &h))
 			return rd_start_head(r, &h);
-	} else if (n > 0 && frame_line(s, n))
+	} else if (n > 0 && (s[0] == '=' ||
+	    (n >= 6 && memcmp(s, "消息", 6) == 0)) && frame_line(s, n))
 		return rd_flush(r);
-	return rd_text_any(r, s, n);
+	return rd_text_next(r, s, n);
 }
 
 const struct rd_ops rd_qq_txt = {

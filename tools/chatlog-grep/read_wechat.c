@@ -28,7 +28,7 @@ memotrace_line(struct chat_reader *r, const char *s, size_t n)
 
 	if (rd_memotrace_head(s, n, &h))
 		return rd_start_head(r, &h);
-	return rd_text_any(r, s, n);
+	return rd_text_next(r, s, n);
 }
 
 const struct rd_ops rd_wechat_txt = {
