@@ -433,12 +433,66 @@ struct region {
 	long	 size;
 };
 
+/*
+ * Which grids vote inside each 8x8 tile: the growing skips the tiles of
+ * its window where its grid is absent (most of them: a grid other than
+ * the main one is rare), which makes it several times faster.
+ */
+struct tiles {
+	uint64_t	*m;
+	int		 tw, th;
+};
+
+static int
+tiles_of(const signed char *vv, int w, int h, struct tiles *t)
+{
+	int x, y;
+
+	t->tw = (w + 7) / 8, t->th = (h + 7) / 8;
+	if ((t->m = calloc((size_t)t->tw * t->th, sizeof(uint64_t))) == NULL)
+		return -1;
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			if (vv[(size_t)y * w + x] >= 0)
+				t->m[(y / 8) * t->tw + x / 8] |=
+				    (uint64_t)1 << vv[(size_t)y * w + x];
+	return 0;
+}
+
+/* Adds the unused pixels voting g in one row segment to the region. */
+static int
+take(signed char *vv, int w, int yy, int xa, int xb, int g, int **q,
+    size_t *qcap, size_t *n, struct region *r)
+{
+	signed char *row = vv + (size_t)yy * w;
+	int xx;
+
+	for (xx = xa; xx <= xb; xx++) {
+		if (row[xx] != g)
+			continue;
+		row[xx] = -2;
+		if (*n == *qcap) {
+			int *nq = realloc(*q, *qcap * 2 * sizeof(int));
+			if (nq == NULL)
+				return -1;
+			*q = nq, *qcap *= 2;
+		}
+		(*q)[(*n)++] = yy * w + xx;
+		if (xx < r->x0) r->x0 = xx;
+		if (xx > r->x1) r->x1 = xx;
+		if (yy < r->y0) r->y0 = yy;
+		if (yy > r->y1) r->y1 = yy;
+	}
+	return 0;
+}
+
 /* Grows the region of pixels voting like seed, within ZW of each other. */
 static long
-grow(signed char *vv, int w, int h, size_t seed, int **q, size_t *qcap,
-    struct region *r)
+grow(signed char *vv, int w, int h, const struct tiles *t, size_t seed,
+    int **q, size_t *qcap, struct region *r)
 {
-	int g = vv[seed], x, y, xx, yy;
+	int g = vv[seed], x, y, yy, tx, ty, xa, xb, ya, yb;
+	uint64_t bit = (uint64_t)1 << g;
 	size_t n = 0, i;
 
 	r->grid = g;
@@ -448,29 +502,23 @@ grow(signed char *vv, int w, int h, size_t seed, int **q, size_t *qcap,
 	(*q)[n++] = (int)seed;
 	for (i = 0; i < n; i++) {
 		x = (*q)[i] % w, y = (*q)[i] / w;
-		for (yy = y - ZW; yy <= y + ZW; yy++) {
-			if (yy < 0 || yy >= h)
-				continue;
-			signed char *row = vv + (size_t)yy * w;
-			int xa = x - ZW < 0 ? 0 : x - ZW;
-			int xb = x + ZW >= w ? w - 1 : x + ZW;
-			for (xx = xa; xx <= xb; xx++) {
-				if (row[xx] != g)
+		xa = x - ZW < 0 ? 0 : x - ZW;
+		xb = x + ZW >= w ? w - 1 : x + ZW;
+		ya = y - ZW < 0 ? 0 : y - ZW;
+		yb = y + ZW >= h ? h - 1 : y + ZW;
+		for (ty = ya / 8; ty <= yb / 8; ty++)
+			for (tx = xa / 8; tx <= xb / 8; tx++) {
+				if (!(t->m[ty * t->tw + tx] & bit))
 					continue;
-				row[xx] = -2;
-				if (n == *qcap) {
-					int *nq = realloc(*q, *qcap * 2 * sizeof(int));
-					if (nq == NULL)
+				int x0 = tx * 8 > xa ? tx * 8 : xa;
+				int x1 = tx * 8 + 7 < xb ? tx * 8 + 7 : xb;
+				int y0 = ty * 8 > ya ? ty * 8 : ya;
+				int y1 = ty * 8 + 7 < yb ? ty * 8 + 7 : yb;
+				for (yy = y0; yy <= y1; yy++)
+					if (take(vv, w, yy, x0, x1, g, q, qcap, &n,
+					    r) != 0)
 						return -1;
-					*q = nq, *qcap *= 2;
-				}
-				(*q)[n++] = yy * w + xx;
-				if (xx < r->x0) r->x0 = xx;
-				if (xx > r->x1) r->x1 = xx;
-				if (yy < r->y0) r->y0 = yy;
-				if (yy > r->y1) r->y1 = yy;
 			}
-		}
 	}
 	r->size = (long)n;
 	return (long)n;
@@ -546,14 +594,22 @@ regions(signed char *vv, int w, int h, int excl, int gmax,
 	size_t i, n = (size_t)w * h, qcap = 4096;
 	int *q = malloc(qcap * sizeof(int)), found = 0;
 	struct region r;
+	struct tiles t;
 
 	if (q == NULL)
 		return -1;
+	for (i = 0; i < n; i++)		/* what cannot seed cannot join */
+		if (vv[i] == excl || vv[i] > gmax)
+			vv[i] = -1;
+	if (tiles_of(vv, w, h, &t) != 0) {
+		free(q);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
-		if (vv[i] < 0 || vv[i] == excl || vv[i] > gmax)
+		if (vv[i] < 0)
 			continue;
-		if (grow(vv, w, h, i, &q, &qcap, &r) < 0) {
-			free(q);
+		if (grow(vv, w, h, &t, i, &q, &qcap, &r) < 0) {
+			free(q), free(t.m);
 			return -1;
 		}
 		if (r.size < min_size)
@@ -566,7 +622,7 @@ regions(signed char *vv, int w, int h, int excl, int gmax,
 			found++;
 		}
 	}
-	free(q);
+	free(q), free(t.m);
 	return found;
 }
 
