@@ -10,7 +10,7 @@ mandoc jq zip libjpeg-turbo-progs imagemagick exiftool signify-openbsd
 clang libclang-rt-14-dev"
 # exiftool is libimage-exiftool-perl in Debian.
 packages=$(echo "$packages" | sed 's/\bexiftool\b/libimage-exiftool-perl/')
-[ "$1" = "--bench" ] && packages="$packages ripgrep ugrep hyperfine simhash"
+[ "$1" = "--bench" ] && packages="$packages ripgrep ugrep hyperfine simhash bc time"
 
 missing=""
 for p in $packages; do

@@ -5,7 +5,12 @@ TEST_EXTENSIONS = .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
 SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/cli-run.sh
+# A sanitizer report exits 99, so that it can never pass for a tool's own
+# exit status 1 ("evidence found", "no match").
 AM_TESTS_ENVIRONMENT = \
+	ASAN_OPTIONS="$${ASAN_OPTIONS:-exitcode=99:detect_leaks=1}"; \
+	UBSAN_OPTIONS="$${UBSAN_OPTIONS:-exitcode=99:print_stacktrace=1}"; \
+	export ASAN_OPTIONS UBSAN_OPTIONS; \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
 	PATH='$(abs_top_builddir)':'$(abs_top_builddir)/tests/common':"$$PATH"; \
 	export top_srcdir top_builddir PATH;
