@@ -222,6 +222,8 @@ struct cluster {
 	uint32_t	*m;		/* members, canonical order */
 	size_t		 n;
 	double		*jac, *cont;	/* to the representative */
+	size_t		 fresh;		/* --index: members new in this run */
+	bool		 grown;		/* --index: holds indexed letters */
 };
 struct clusters {
 	struct cluster	*c;
@@ -254,7 +256,7 @@ void	 cd_template_free(struct tmpl *, size_t nmembers);
 
 /* report.c */
 struct report_opts {
-	bool		 json, csv, color;
+	bool		 json, csv, color, incremental;
 	int		 verbose;
 	const char	*watchlist;
 };
@@ -286,9 +288,11 @@ int	 run(const struct opts *, int argc, char **argv);
 int	 read_all(struct rd *, const struct opts *);
 
 /* index.c */
-int	 index_load(const char *path, struct store *, struct rec_out *);
+int	 index_load(const char *path, struct store *, const struct cd_params *,
+	    struct rec_out *);
 int	 index_save(const char *path, const struct store *,
-	    const struct clusters *, struct rec_out *);
+	    const struct clusters *, const struct cd_params *, struct rec_out *);
+void	 index_ids(const struct store *, struct clusters *);
 
 /* mapreduce.c */
 int	 mr_map(const struct opts *, struct rd *, int argc, char **argv);

@@ -82,7 +82,7 @@ add_group(struct links *L, const struct store *st, const struct clusters *cs,
 			continue;
 		e.letters++;
 		if (cs->of[g[i].doc])
-			e.cl[k++] = cs->of[g[i].doc];
+			e.cl[k++] = cs->c[cs->of[g[i].doc] - 1].id;
 		else
 			e.alone++;
 	}

@@ -196,7 +196,11 @@ human(const struct store *st, const struct cluster *c, json_t *rec,
 	size_t	 i, k;
 	const char *key;
 
-	printf("cluster %u: %zu letters\n", c->id, c->n);
+	printf("cluster %u: %zu letters", c->id, c->n);
+	if (json_object_get(rec, "status"))
+		printf(" (%s, %zu new)", c->grown ? "existing cluster grown" :
+		    "new cluster", c->fresh);
+	putchar('\n');
 	if (t->text)
 		human_template(t->text, color);
 	json_array_foreach(json_object_get(rec, "members"), i, m) {
@@ -280,7 +284,7 @@ csv(const struct store *st, const struct clusters *cs)
 		csv_field(st->s[st->d[d].src].member);
 		printf(",%u,%s,", st->d[d].row, sha);
 		if (c)
-			printf("%u,%.4f", id, sim);
+			printf("%u,%.4f", c->id, sim);
 		else
 			putchar(',');
 		putchar('\n');
@@ -300,8 +304,16 @@ report(struct rec_out *ro, const struct store *st, const struct clusters *cs,
 	if (o->csv)
 		csv(st, cs);
 	for (i = 0; i < cs->n && !o->csv; i++) {
+		if (o->incremental && cs->c[i].fresh == 0)
+			continue;	/* nothing new here */
 		cd_template(st, &cs->c[i], &t);
 		rec = cluster_json(st, &cs->c[i], L, &t);
+		if (o->incremental) {
+			json_object_set_new(rec, "status", json_string(
+			    cs->c[i].grown ? "grown" : "new"));
+			json_object_set_new(rec, "new_members",
+			    json_integer((json_int_t)cs->c[i].fresh));
+		}
 		if (!o->json)
 			human(st, &cs->c[i], rec, &t, o->color);
 		cd_template_free(&t, cs->c[i].n);

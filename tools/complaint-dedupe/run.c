@@ -121,6 +121,18 @@ phase(const struct opts *o, const char *what, double *t0)
 	c0 = c;
 }
 
+/* Exit 1 when a cluster is found; with --index, one holding a new letter. */
+static bool
+reported(const struct clusters *cs, const struct opts *o)
+{
+	size_t	 i;
+
+	for (i = 0; i < cs->n; i++)
+		if (o->index == NULL || cs->c[i].fresh > 0)
+			return true;
+	return false;
+}
+
 int
 run(const struct opts *o, int argc, char **argv)
 {
@@ -154,7 +166,7 @@ run(const struct opts *o, int argc, char **argv)
 	if (o->mode == MODE_MERGE)
 		mr_merge_read(o, &st, ro);
 	else {
-		if (o->index && index_load(o->index, &st, ro) == -1) {
+		if (o->index && index_load(o->index, &st, &rd.params, ro) == -1) {
 			rec_close(ro, NULL);
 			store_free(&st);
 			return EXIT_TROUBLE;
@@ -172,23 +184,26 @@ run(const struct opts *o, int argc, char **argv)
 	}
 	phase(o, "found and verified candidate pairs", &t0);
 	cd_clusters(&st, &rd.params, u, &cs);
+	if (o->index)
+		index_ids(&st, &cs);
 	phase(o, "built the clusters", &t0);
 	memset(&rop, 0, sizeof(rop));
 	rop.json = o->c.json;
 	rop.csv = o->csv;
+	rop.incremental = o->index != NULL;
 	rop.color = !o->c.json && !o->csv && isatty(STDOUT_FILENO) &&
 	    getenv("NO_COLOR") == NULL;
 	rop.verbose = o->c.quiet ? -1 : o->c.verbose;
 	report(ro, &st, &cs, &rop, &rd.params);
 	phase(o, "wrote the report", &t0);
-	if (o->index)
-		index_save(o->index, &st, &cs, ro);	/* reports its own trouble */
+	if (o->index)	/* reports its own trouble */
+		index_save(o->index, &st, &cs, &rd.params, ro);
 	counts = json_pack("{s:I,s:I,s:I,s:I,s:I,s:f,s:i,s:i}",
 	    "letters", (json_int_t)st.n, "clusters", (json_int_t)cs.n,
 	    "clustered", (json_int_t)cs.clustered, "candidates", (json_int_t)cand,
 	    "verified", (json_int_t)ver, "threshold", rd.params.t,
 	    "bands", rd.params.bands, "rows", rd.params.rows);
-	status = rec_errors(ro) > 0 ? EXIT_TROUBLE : cs.n > 0 ? 1 : 0;
+	status = rec_errors(ro) > 0 ? EXIT_TROUBLE : reported(&cs, o) ? 1 : 0;
 	if (rec_close(ro, counts) == -1)
 		status = EXIT_TROUBLE;
 	cd_clusters_free(&cs);
