@@ -241,19 +241,16 @@ struct vscratch {
 };
 
 /*
- * Loops split per shift, over rows padded to 8, so that each one
- * vectorises (-O2 vectorises fixed-length inner loops only).
+ * Loops split per shift, over rows padded to 8, written as fixed-length
+ * inner loops so that each one vectorises (-O2 vectorises no other).
  */
-#define FOR8(x, n)	for (int xb_ = 0; xb_ < (n); xb_ += 8) \
-			for ((x) = xb_; (x) < xb_ + 8; (x)++)
-
 static void
 hmax_row(const unsigned char *zrow, int nx, int wp, const struct vscratch *s,
     struct hrow *o)
 {
 	int *restrict t = s->t, *restrict m = o->m, *restrict c = o->c;
 	int *restrict a = o->a;
-	int x, k;
+	int x, xb, i, k;
 
 	for (x = 0; x < 8; x++)
 		t[x] = 0;
@@ -261,17 +258,25 @@ hmax_row(const unsigned char *zrow, int nx, int wp, const struct vscratch *s,
 		t[8 + x] = zrow[x] & 0x7f;
 	for (x = nx; x < wp + 8; x++)
 		t[8 + x] = 0;
-	FOR8(x, wp)
-		m[x] = 0, c[x] = 0, a[x] = 0;
-	for (k = 0; k < 8; k++)
-		FOR8(x, wp)
-			m[x] = t[1 + x + k] > m[x] ? t[1 + x + k] : m[x];
-	for (k = 0; k < 8; k++)
-		FOR8(x, wp) {
-			int e = t[1 + x + k] == m[x];
-			c[x] += e;
-			a[x] += e * (x - 7 + k);
-		}
+	for (xb = 0; xb < wp; xb += 8)
+		for (i = 0; i < 8; i++)
+			m[xb + i] = 0, c[xb + i] = 0, a[xb + i] = 0;
+	for (k = 0; k < 8; k++) {
+		const int *restrict tk = t + 1 + k;
+		for (xb = 0; xb < wp; xb += 8)
+			for (i = 0; i < 8; i++)
+				m[xb + i] = tk[xb + i] > m[xb + i] ?
+				    tk[xb + i] : m[xb + i];
+	}
+	for (k = 0; k < 8; k++) {
+		const int *restrict tk = t + 1 + k;
+		for (xb = 0; xb < wp; xb += 8)
+			for (i = 0; i < 8; i++) {
+				int e = tk[xb + i] == m[xb + i];
+				c[xb + i] += e;
+				a[xb + i] += e * (xb + i - 7 + k);
+			}
+	}
 }
 
 static void
@@ -280,24 +285,29 @@ vote_row(const struct hrow r[8], int y, int wp, const struct vscratch *s,
 {
 	int *restrict m = s->m, *restrict c = s->c, *restrict a = s->a;
 	int *restrict b = s->b;
-	int x, j;
+	int x, xb, i, j;
 
-	FOR8(x, wp)
-		m[x] = 0, c[x] = 0, a[x] = 0, b[x] = 0;
+	for (xb = 0; xb < wp; xb += 8)
+		for (i = 0; i < 8; i++)
+			m[xb + i] = 0, c[xb + i] = 0, a[xb + i] = 0, b[xb + i] = 0;
 	for (j = 0; j < 8; j++) {
 		const int *restrict rm = r[j].m;
-		FOR8(x, wp)
-			m[x] = rm[x] > m[x] ? rm[x] : m[x];
+		for (xb = 0; xb < wp; xb += 8)
+			for (i = 0; i < 8; i++)
+				m[xb + i] = rm[xb + i] > m[xb + i] ?
+				    rm[xb + i] : m[xb + i];
 	}
 	for (j = 0; j < 8; j++) {
 		const int *restrict rm = r[j].m, *restrict rc = r[j].c;
 		const int *restrict ra = r[j].a;
-		FOR8(x, wp) {
-			int e = rm[x] == m[x];
-			c[x] += e * rc[x];
-			a[x] += e * ra[x];
-			b[x] += e * (y - 7 + j);
-		}
+		const int by = y - 7 + j;
+		for (xb = 0; xb < wp; xb += 8)
+			for (i = 0; i < 8; i++) {
+				int e = rm[xb + i] == m[xb + i];
+				c[xb + i] += e * rc[xb + i];
+				a[xb + i] += e * ra[xb + i];
+				b[xb + i] += e * by;
+			}
 	}
 	for (x = 7; x <= w - 8; x++)
 		if (m[x] != 0 && c[x] == 1 &&
