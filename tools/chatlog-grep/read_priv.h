@@ -7,6 +7,7 @@
 #define CHATLOG_READ_PRIV_H
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "chat.h"
 
@@ -30,6 +31,79 @@ void	rbuf_free(struct rbuf *);
 
 struct chat_reader;
 
+/*
+ * The newlines of a chunk, found 64 bytes at a time: one mask per block
+ * costs a few instructions, where a memchr call per line (most lines
+ * are a few dozen bytes) costs some twenty.
+ */
+struct rd_nlscan {
+	const char	*s;
+	size_t		 n, off;	/* off: the start of the masked block */
+	uint64_t	 mask;
+};
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+static inline uint64_t
+rd_nl_block(const char *p)
+{
+	const __m128i	 nl = _mm_set1_epi8('\n');
+	uint64_t	 a, b, c, d;
+
+	a = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(nl,
+	    _mm_loadu_si128((const __m128i *)(const void *)p)));
+	b = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(nl,
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + 16))));
+	c = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(nl,
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + 32))));
+	d = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(nl,
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + 48))));
+	return a | b << 16 | c << 32 | d << 48;
+}
+#else
+static inline uint64_t
+rd_nl_block(const char *p)
+{
+	uint64_t	 m = 0;
+	const char	*q = p;
+
+	while ((q = memchr(q, '\n', (size_t)(p + 64 - q))) != NULL)
+		m |= (uint64_t)1 << (q++ - p);
+	return m;
+}
+#endif
+
+/* The block at off, or the tail shorter than a block. */
+static inline uint64_t
+rd_nl_mask(const struct rd_nlscan *sc)
+{
+	uint64_t	 m = 0;
+	const char	*p = sc->s + sc->off, *q = p, *end = sc->s + sc->n;
+
+	if (sc->n - sc->off >= 64)
+		return rd_nl_block(p);
+	while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL)
+		m |= (uint64_t)1 << (q++ - p);
+	return m;
+}
+
+/* The offset of the next newline, or n if there is none. */
+static inline size_t
+rd_nl_next(struct rd_nlscan *sc)
+{
+	size_t	 k;
+
+	while (sc->mask == 0) {
+		if ((sc->off += 64) >= sc->n)
+			return sc->n;
+		sc->mask = rd_nl_mask(sc);
+	}
+	k = (size_t)__builtin_ctzll(sc->mask);
+	sc->mask &= sc->mask - 1;
+	return sc->off + k;
+}
+
 struct rd_ops {
 	/* Optional: allocates r->st. */
 	int	(*init)(struct chat_reader *);
@@ -42,6 +116,13 @@ struct rd_ops {
 	/* Optional: called at end of input, after the last line. */
 	int	(*end)(struct chat_reader *);
 	void	(*free)(void *);
+	/*
+	 * Optional, line layouts: all the complete lines of the chunk sc
+	 * from sc->s[*at] on, each handled as .line would, r->lineno and
+	 * r->line_cr kept as for .line; *at ends past the last line taken.
+	 * Stops early when r->stopped.  Saves a call per line.
+	 */
+	int	(*lines)(struct chat_reader *, struct rd_nlscan *, size_t *at);
 	/* Texts may point into the caller's chunk (not NUL-terminated). */
 	bool	 zerocopy;
 };
@@ -156,6 +237,35 @@ size_t	rd_html_unescape(char *s, size_t len);
 void	rd_split_id(const char *s, size_t len, size_t *namelen,
 	    const char **id, size_t *idlen);
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Eight bytes at once (the header of every message is tested): byte k
+ * of the string is bits 8k..8k+7 of rd_ld8.  rd_digits8 is true when the
+ * bytes marked 1 in dig are ASCII digits and the others equal tmpl's:
+ * digits have the high nibble 3 and stay below 0x40 once 6 is added
+ * (0x30..0x39).  The addition cannot carry out of a byte that passed the
+ * first test.
+ */
+static inline uint64_t
+rd_ld8(const char *s)
+{
+	uint64_t	 w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
+static inline bool
+rd_digits8(uint64_t w, uint64_t tmpl, uint64_t dig)
+{
+	uint64_t	 hi = dig * 0xf0, sep = ~(dig * 0xff);
+
+	return ((w & (hi | sep)) == (tmpl | (dig * 0x30))) &
+	    (((w + dig * 6) & hi) == dig * 0x30);
+}
+#define RD_SWAR	1
+#endif
+
 /* A header line parsed by one of the line layouts. */
 struct rd_head {
 	char		 time[20];
@@ -167,6 +277,9 @@ struct rd_head {
 /* Header-line recognisers, also used by chat_detect to score layouts. */
 bool	rd_qq_head(const char *, size_t, struct rd_head *);
 bool	rd_memotrace_head(const char *, size_t, struct rd_head *);
+/* The MemoTrace txt line hook (read_qq.c, beside the QQ one it resembles). */
+int	rd_memotrace_line(struct chat_reader *, const char *, size_t);
+const char *rd_prev_time(const struct chat_reader *);
 bool	rd_wxexp_head(const char *, size_t, struct rd_head *);
 bool	rd_whatsapp_head(const char *, size_t);
 bool	rd_line_head(const char *, size_t);

@@ -16,16 +16,51 @@
 #include "read_priv.h"
 #include "u8.h"
 
-/* "2026-03-01 10:15:32 rest": the time must carry seconds. */
-static size_t
-stamp(const char *s, size_t n, struct rd_head *h)
+#ifdef RD_SWAR
+/*
+ * "YYYY-MM-DD HH:MM:SS" whose date is that of prev (an ISO time these
+ * readers made, so its date is valid): only the time is left to check.
+ * Consecutive messages mostly share the day.  0 sends the caller the long
+ * way, which gives the same answer.
+ */
+static inline size_t
+same_day(const char *s, size_t n, const char *prev, char out[20])
 {
-	size_t	 i;
+	if (prev == NULL || n < 21 || memcmp(s, prev, 10) != 0 ||
+	    s[10] != ' ' || !rd_digits8(rd_ld8(s + 11), 0x00003a00003a0000ULL,
+	    0x0101000101000101ULL) ||
+	    (s[11] - '0') * 10 + s[12] - '0' > 23 || s[14] > '5' ||
+	    s[17] > '5' || (s[19] == ' ' && ((s[20] | 0x20) == 'a' ||
+	    (s[20] | 0x20) == 'p')))
+		return 0;
+	memcpy(out, s, 19);
+	out[10] = 'T';
+	out[19] = '\0';
+	return 19;
+}
+#endif
+
+/*
+ * "2026-03-01 10:15:32 rest": the time must carry seconds.  prev: the
+ * previous header's time or NULL.
+ */
+static inline size_t
+stamp(const char *s, size_t n, struct rd_head *h, const char *prev)
+{
+	size_t	 i = 0;
 
 	/* Every date starts with a digit; most lines are text. */
-	if (n < 19 || (unsigned)(s[0] - '0') > 9 ||
-	    (i = rd_datetime(s, n, h->time)) == 0 ||
-	    s[i - 3] != ':' || s[i - 6] != ':' || i >= n || s[i] != ' ')
+	if (n < 19 || (unsigned)(s[0] - '0') > 9)
+		return 0;
+#ifdef RD_SWAR
+	i = same_day(s, n, prev, h->time);
+#else
+	(void)prev;
+#endif
+	if (i == 0 && ((i = rd_datetime(s, n, h->time)) == 0 ||
+	    s[i - 3] != ':' || s[i - 6] != ':'))
+		return 0;
+	if (i >= n || s[i] != ' ')
 		return 0;
 	while (i < n && s[i] == ' ')
 		i++;
@@ -37,12 +72,12 @@ stamp(const char *s, size_t n, struct rd_head *h)
 	return i;
 }
 
-bool
-rd_memotrace_head(const char *s, size_t n, struct rd_head *h)
+static inline bool
+memotrace_head(const char *s, size_t n, struct rd_head *h, const char *prev)
 {
 	size_t	 i;
 
-	if ((i = stamp(s, n, h)) == 0)
+	if ((i = stamp(s, n, h, prev)) == 0)
 		return false;
 	h->sender = s + i;
 	h->slen = n - i;
@@ -54,11 +89,34 @@ rd_memotrace_head(const char *s, size_t n, struct rd_head *h)
 }
 
 bool
-rd_qq_head(const char *s, size_t n, struct rd_head *h)
+rd_memotrace_head(const char *s, size_t n, struct rd_head *h)
+{
+	return memotrace_head(s, n, h, NULL);
+}
+
+/* The time of the last header, to compare the next one's day with. */
+const char *
+rd_prev_time(const struct chat_reader *r)
+{
+	return r->acc.has_time ? r->acc.time : NULL;
+}
+
+int
+rd_memotrace_line(struct chat_reader *r, const char *s, size_t n)
+{
+	struct rd_head	 h;
+
+	if (memotrace_head(s, n, &h, rd_prev_time(r)))
+		return rd_start_head(r, &h);
+	return rd_text_next(r, s, n);
+}
+
+static inline bool
+qq_head(const char *s, size_t n, struct rd_head *h, const char *prev)
 {
 	size_t	 i, k, e;
 
-	if ((i = stamp(s, n, h)) == 0)
+	if ((i = stamp(s, n, h, prev)) == 0)
 		return false;
 	h->sender = s + i;
 	/*
@@ -92,6 +150,12 @@ rd_qq_head(const char *s, size_t n, struct rd_head *h)
 	return true;
 }
 
+bool
+rd_qq_head(const char *s, size_t n, struct rd_head *h)
+{
+	return qq_head(s, n, h, NULL);
+}
+
 /* The rules and labels of the header block, also between conversations. */
 static bool
 frame_line(const char *s, size_t n)
@@ -119,10 +183,10 @@ qq_txt_line(struct chat_reader *r, const char *s, size_t n)
 
 	/* Headers start with a digit; most lines are text and pass at once. */
 	if (n > 0 && s[0] >= '0' && s[0] <= '9') {
-		if (rd_qq_head(s, n, &h))
+		if (qq_head(s, n, &h, rd_prev_time(r)))
 			return rd_start_head(r, &h);
 		/* Older exports write one's own lines without a number. */
-		if (rd_memotrace_head(s, n, &h))
+		if (memotrace_head(s, n, &h, rd_prev_time(r)))
 			return rd_start_head(r, &h);
 	} else if (n > 0 && (s[0] == '=' ||
 	    (n >= 6 && memcmp(s, "消息", 6) == 0)) && frame_line(s, n))
@@ -130,8 +194,76 @@ qq_txt_line(struct chat_reader *r, const char *s, size_t n)
 	return rd_text_next(r, s, n);
 }
 
+/*
+ * The lines of a chunk for QQ and MemoTrace txt.  Text lines, the most
+ * of them, are added here without a call; a line that may be a header or
+ * a rule, or ends in CR, goes to the layout's line hook.
+ */
+static inline int
+stamp_lines(struct chat_reader *r, struct rd_nlscan *scp, size_t *atp,
+    int (*line)(struct chat_reader *, const char *, size_t))
+{
+	/* Locals, not *scp: stores through char pointers would reload them. */
+	struct rd_nlscan sc = *scp;
+	struct rd_acc	*a = &r->acc;
+	const char	*p;
+	size_t		 nl, n, at = *atp;
+	int		 rv = 0;
+	unsigned char	 c;
+
+	r->line_cr = false;
+	while (!r->stopped && (nl = rd_nl_next(&sc)) < sc.n) {
+		p = sc.s + at;
+		n = nl - at;
+		at = nl + 1;
+		c = n > 0 ? (unsigned char)p[0] : 0;
+		if (n > 0 && p[n - 1] == '\r') {
+			r->line_cr = true;
+			rv = line(r, p, n - 1);
+			r->line_cr = false;
+		} else if ((c >= '0' && c <= '9') || c == '=' || c == 0xe6)
+			rv = line(r, p, n);
+		/* rd_text_next, knowing the line is in the chunk without CR. */
+		else if (a->zc != NULL && a->zc + a->zclen + 1 == p &&
+		    a->zclen + 1 + n <= RD_MSG_MAX) {
+			a->zclen += 1 + n;
+			a->nlines++;
+		} else if (a->open && a->nlines == 0) {
+			a->zc = p;
+			a->zclen = n;
+			a->nlines++;
+		} else
+			rv = rd_text_any(r, p, n);
+		r->lineno++;
+		if (rv == -1)
+			break;
+	}
+	*scp = sc;
+	*atp = at;
+	return rv;
+}
+
+static int
+qq_txt_lines(struct chat_reader *r, struct rd_nlscan *sc, size_t *at)
+{
+	return stamp_lines(r, sc, at, qq_txt_line);
+}
+
+static int
+memotrace_lines(struct chat_reader *r, struct rd_nlscan *sc, size_t *at)
+{
+	return stamp_lines(r, sc, at, rd_memotrace_line);
+}
+
 const struct rd_ops rd_qq_txt = {
 	.line = qq_txt_line,
+	.lines = qq_txt_lines,
+	.zerocopy = true,
+};
+
+const struct rd_ops rd_wechat_txt = {
+	.line = rd_memotrace_line,
+	.lines = memotrace_lines,
 	.zerocopy = true,
 };
 

@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "read_priv.h"
 
@@ -116,14 +113,13 @@ acc_trim(struct rbuf *t)
 		t->p[t->len] = '\0';
 }
 
-int
-rd_flush(struct chat_reader *r)
+/* Delivers the open message (rd_flush, inline in rd_start). */
+static inline int
+acc_flush(struct chat_reader *r)
 {
 	struct rd_acc	*a = &r->acc;
 	struct chat_msg	 m;
 
-	if (!a->open)
-		return 0;
 	a->open = false;
 	if ((a->sender.p == NULL && rbuf_nul(&a->sender) == -1) ||
 	    (a->sid.p == NULL && rbuf_nul(&a->sid) == -1))
@@ -152,6 +148,12 @@ rd_flush(struct chat_reader *r)
 	return rd_emit(r, &m);
 }
 
+int
+rd_flush(struct chat_reader *r)
+{
+	return r->acc.open ? acc_flush(r) : 0;
+}
+
 /* Sets b to s[0..n), NUL-terminated; a short name fits without a call. */
 static inline int
 rbuf_set(struct rbuf *b, const char *s, size_t n)
@@ -172,7 +174,7 @@ rd_start(struct chat_reader *r, const char *time, const char *sender,
 {
 	struct rd_acc	*a = &r->acc;
 
-	if (a->open && rd_flush(r) == -1)
+	if (a->open && acc_flush(r) == -1)
 		return -1;
 	a->open = true;
 	a->has_time = time != NULL;
@@ -320,89 +322,18 @@ line_out(struct chat_reader *r, const char *s, size_t n)
 	return rv;
 }
 
-/*
- * The newlines of a chunk, found 64 bytes at a time: one mask per block
- * costs a few instructions, where a memchr call per line (most lines
- * are a few dozen bytes) costs some twenty.
- */
-struct nlscan {
-	const char	*s;
-	size_t		 n, off;	/* off: the start of the masked block */
-	uint64_t	 mask;
-};
-
-#ifdef __SSE2__
-static inline uint64_t
-nl_block(const char *p)
-{
-	const __m128i	 nl = _mm_set1_epi8('\n');
-	uint64_t	 a, b, c, d;
-
-	a = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(nl,
-	    _mm_loadu_si128((const __m128i *)(const void *)p)));
-	b = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(nl,
-	    _mm_loadu_si128((const __m128i *)(const void *)(p + 16))));
-	c = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(nl,
-	    _mm_loadu_si128((const __m128i *)(const void *)(p + 32))));
-	d = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(nl,
-	    _mm_loadu_si128((const __m128i *)(const void *)(p + 48))));
-	return a | b << 16 | c << 32 | d << 48;
-}
-#else
-static inline uint64_t
-nl_block(const char *p)
-{
-	uint64_t	 m = 0;
-	const char	*q = p;
-
-	while ((q = memchr(q, '\n', (size_t)(p + 64 - q))) != NULL)
-		m |= (uint64_t)1 << (q++ - p);
-	return m;
-}
-#endif
-
-/* The block at off, or the tail shorter than a block. */
-static inline uint64_t
-nl_mask(const struct nlscan *sc)
-{
-	uint64_t	 m = 0;
-	const char	*p = sc->s + sc->off, *q = p, *end = sc->s + sc->n;
-
-	if (sc->n - sc->off >= 64)
-		return nl_block(p);
-	while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL)
-		m |= (uint64_t)1 << (q++ - p);
-	return m;
-}
-
-/* The offset of the next newline, or n if there is none. */
-static inline size_t
-nl_next(struct nlscan *sc)
-{
-	size_t	 k;
-
-	while (sc->mask == 0) {
-		if ((sc->off += 64) >= sc->n)
-			return sc->n;
-		sc->mask = nl_mask(sc);
-	}
-	k = (size_t)__builtin_ctzll(sc->mask);
-	sc->mask &= sc->mask - 1;
-	return sc->off + k;
-}
-
 static int
 feed_lines(struct chat_reader *r, const char *s, size_t n)
 {
-	struct nlscan	 sc;
+	struct rd_nlscan sc;
 	size_t		 at = 0, nl, len;
 
 	sc.s = s;
 	sc.n = n;
 	sc.off = 0;
-	sc.mask = n ? nl_mask(&sc) : 0;
+	sc.mask = n ? rd_nl_mask(&sc) : 0;
 	/* The end of a line the previous chunk began. */
-	if (r->part.len > 0 && (nl = nl_next(&sc)) < n) {
+	if (r->part.len > 0 && (nl = rd_nl_next(&sc)) < n) {
 		r->line_in_chunk = false;
 		if (rbuf_add(&r->part, s, nl, RD_MSG_MAX) == -1)
 			return rd_fail(r, "line %llu: longer than 16 MiB",
@@ -415,11 +346,15 @@ feed_lines(struct chat_reader *r, const char *s, size_t n)
 	}
 	if (r->part.len == 0) {
 		r->line_in_chunk = true;
-		while (!r->stopped && (nl = nl_next(&sc)) < n) {
-			if (line_out(r, s + at, nl - at) == -1)
+		if (r->ops->lines) {
+			if (r->ops->lines(r, &sc, &at) == -1)
 				return -1;
-			at = nl + 1;
-		}
+		} else
+			while (!r->stopped && (nl = rd_nl_next(&sc)) < n) {
+				if (line_out(r, s + at, nl - at) == -1)
+					return -1;
+				at = nl + 1;
+			}
 	}
 	if (at < n && !r->stopped && rbuf_add(&r->part, s + at, n - at,
 	    RD_MSG_MAX) == -1)

@@ -222,31 +222,8 @@ parse_time(const char *s, size_t len, size_t i, int *h, int *mi, int *sec)
 
 #define D2(p)	(((p)[0] - '0') * 10 + (p)[1] - '0')
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/*
- * The same test eight bytes at a time (the header of every message goes
- * through here).  Digit bytes must have the high nibble 3 and stay below
- * 0x40 once 6 is added (0x30..0x39); separator bytes must be equal.  The
- * addition cannot carry out of a byte that passed the first test.
- */
-static inline uint64_t
-ld8(const char *s)
-{
-	uint64_t	 w;
-
-	memcpy(&w, s, sizeof(w));
-	return w;
-}
-
-static inline bool
-digits8(uint64_t w, uint64_t tmpl, uint64_t dig)
-{
-	uint64_t	 hi = dig * 0xf0, sep = ~(dig * 0xff);
-
-	return ((w & (hi | sep)) == (tmpl | (dig * 0x30))) &
-	    (((w + dig * 6) & hi) == dig * 0x30);
-}
-
+#ifdef RD_SWAR
+/* The same test eight bytes at a time (rd_digits8 in read_priv.h). */
 static bool
 stamp19(const char *s)
 {
@@ -254,10 +231,11 @@ stamp19(const char *s)
 	 * Little-endian: byte k of the string is bits 8k..8k+7.  The words
 	 * are "YYYY-MM-", "DD HH:MM" and "HH:MM:SS" (bytes 11..18).
 	 */
-	return digits8(ld8(s), 0x2d00002d00000000ULL, 0x0001010001010101ULL) &
-	    digits8(ld8(s + 8), 0x00003a0000200000ULL,
+	return rd_digits8(rd_ld8(s), 0x2d00002d00000000ULL,
+	    0x0001010001010101ULL) &
+	    rd_digits8(rd_ld8(s + 8), 0x00003a0000200000ULL,
 	    0x0101000101000101ULL) &
-	    digits8(ld8(s + 11), 0x00003a00003a0000ULL,
+	    rd_digits8(rd_ld8(s + 11), 0x00003a00003a0000ULL,
 	    0x0101000101000101ULL);
 }
 #else

@@ -19,22 +19,7 @@
 #include "read_priv.h"
 #include "u8.h"
 
-/* ---- MemoTrace txt ---- */
-
-static int
-memotrace_line(struct chat_reader *r, const char *s, size_t n)
-{
-	struct rd_head	 h;
-
-	if (rd_memotrace_head(s, n, &h))
-		return rd_start_head(r, &h);
-	return rd_text_next(r, s, n);
-}
-
-const struct rd_ops rd_wechat_txt = {
-	.line = memotrace_line,
-	.zerocopy = true,
-};
+/* MemoTrace txt is read in read_qq.c: its header is QQ's without the id. */
 
 /* ---- WechatExporter txt ---- */
 
