@@ -27,6 +27,29 @@ struct rec_out {
 
 static const size_t JSON_FLAGS = JSON_COMPACT | JSON_REAL_PRECISION(10);
 
+/*
+ * GNU getopt permutes argv in place, so by the time a tool opens its
+ * stream the vector no longer says what the user typed.  glibc hands
+ * argc and argv to constructors; a copy is kept here, and rec_open uses
+ * it when it is given the process's own argv.
+ */
+static char	**process_argv, **original_argv;
+static int	  original_argc;
+
+static void __attribute__((constructor))
+keep_original_argv(int argc, char **argv)
+{
+	int	 i;
+
+	if (argc <= 0 || argv == NULL ||
+	    (original_argv = calloc((size_t)argc + 1, sizeof(char *))) == NULL)
+		return;
+	for (i = 0; i < argc; i++)
+		original_argv[i] = argv[i];
+	original_argc = argc;
+	process_argv = argv;
+}
+
 json_t *
 rec_string(const char *s, size_t len, bool *lossy)
 {
@@ -128,6 +151,10 @@ rec_open(FILE *fp, const char *tool, bool json, int argc, char **argv)
 	ro->json = json;
 	clock_gettime(CLOCK_REALTIME, &ro->start);
 	pthread_mutex_init(&ro->lock, NULL);
+	if (argv != NULL && argv == process_argv && original_argv != NULL) {
+		argc = original_argc;
+		argv = original_argv;
+	}
 	if (json)
 		rec_emit(ro, header_record(ro, argc, argv));
 	return ro;

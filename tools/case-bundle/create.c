@@ -204,7 +204,10 @@ cb_gather_root(struct cb_case *c, const char *dir)
 	return (int)rec_errors(c->ro) > errs ? -1 : 0;
 }
 
-/* Records come from --findings files, from '-', or from a pipe on stdin. */
+/*
+ * Records come from --findings files, from '-', or from standard input
+ * when it is a pipe or a redirected file (not a terminal, not /dev/null).
+ */
 bool
 cb_stdin_findings(const struct cb_opts *o)
 {
@@ -214,7 +217,8 @@ cb_stdin_findings(const struct cb_opts *o)
 	for (i = 0; i < o->npaths; i++)
 		if (strcmp(o->paths[i], "-") == 0)
 			return true;
-	return fstat(STDIN_FILENO, &st) == 0 && S_ISFIFO(st.st_mode);
+	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 static int

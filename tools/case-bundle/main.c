@@ -38,7 +38,7 @@ help(void)
 	    "      --actor NAME          who acts, for the custody log (default: the user)\n"
 	    "      --fields FILE         case fields as 'Label: value' lines\n"
 	    "      --findings FILE       a record stream of imgforge-check, complaint-dedupe\n"
-	    "                            or chatlog-grep (also '-' or a pipe on stdin)\n"
+	    "                            or chatlog-grep (also '-', or stdin redirected)\n"
 	    "      --format FMT          list: text, csv or json\n"
 	    "  -k, --pubkey FILE         verify: the signer's signify public key\n"
 	    "      --name NAME           the bag's top directory (default: the case id)\n"
