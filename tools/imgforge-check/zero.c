@@ -9,9 +9,13 @@
  * the null hypothesis (no JPEG) a vote goes to any origin with
  * probability 1/64; the global grid and the regions voting for another
  * grid are validated a contrario with a binomial tail and the number of
- * tests of the paper.  With a q99 resave, regions of the main grid that
- * vote for no grid but (0,0) after the resave are content that never
- * went through the first compression.
+ * tests of the paper (their published figures on the demo images are
+ * reproduced).  With a q99 resave, regions of the main grid that vote
+ * for no grid but (0,0) after the resave are content that never went
+ * through the first compression; unlike the paper, this test runs only
+ * when the main grid is not (0,0) itself, and against the rate seen
+ * outside the region, because camera JPEGs have large areas where the
+ * first compression left a weak grid (measured: false alarms otherwise).
  *
  * Speed: a 1-D DCT of every 8-pixel row segment is computed once per
  * row and shared by the 8 blocks above it; the column DCT then runs
