@@ -46,21 +46,11 @@ ev_confidence(enum variant v)
 }
 
 void
-buf_reserve(struct buf *b, size_t extra)
+buf_grow(struct buf *b, size_t extra)
 {
-	if (b->cap - b->len >= extra)
-		return;
 	b->cap = (b->len + extra) * 2 + 64;
 	if ((b->p = realloc(b->p, b->cap)) == NULL)
 		abort();		/* out of memory: nothing sane left to do */
-}
-
-void
-buf_add(struct buf *b, const void *p, size_t n)
-{
-	buf_reserve(b, n);
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
 }
 
 void

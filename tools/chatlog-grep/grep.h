@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 #include <jansson.h>
 
@@ -76,9 +77,25 @@ struct buf {
 	size_t		 len, cap;
 };
 
-void		 buf_reserve(struct buf *, size_t extra);
-void		 buf_add(struct buf *, const void *, size_t);
+void		 buf_grow(struct buf *, size_t extra);
 void		 buf_free(struct buf *);
+
+static inline void
+buf_reserve(struct buf *b, size_t extra)
+{
+	if (b->cap - b->len < extra)
+		buf_grow(b, extra);
+}
+
+/* Inline: the scan pipeline appends a few small pieces per message. */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
 
 void		 ev_init(void);
 const char	*ev_variant_name(enum variant);

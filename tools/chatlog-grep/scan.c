@@ -83,13 +83,16 @@ batch_free(struct batch *b)
 	free(b);
 }
 
+/* A sender usually writes several messages in a row: keep one copy. */
 static size_t
-meta_str(struct batch *b, const char *s)
+meta_str(struct batch *b, const char *s, size_t prev)
 {
 	size_t	 at = b->meta.len;
 
 	if (s == NULL)
 		return SIZE_MAX;
+	if (prev != SIZE_MAX && strcmp(b->meta.p + prev, s) == 0)
+		return prev;
 	buf_add(&b->meta, s, strlen(s) + 1);
 	return at;
 }
@@ -161,10 +164,13 @@ on_msg(const struct chat_msg *m, void *arg)
 	struct scan *sc = arg;
 	struct batch *b;
 	struct bmsg bm;
+	const struct bmsg *last;
 	size_t	 at;
 
-	if (sc->cur == NULL)
+	if (sc->cur == NULL) {
 		sc->cur = batch_new(sc);
+		buf_reserve(&sc->cur->text, BATCH_BYTES + 4096);
+	}
 	b = sc->cur;
 	at = b->text.len;
 	buf_add(&b->off, &at, sizeof(at));
@@ -172,9 +178,10 @@ on_msg(const struct chat_msg *m, void *arg)
 	buf_add(&b->text, "", 1);
 	bm.index = m->index;
 	bm.line = m->line;
-	bm.time = meta_str(b, m->time);
-	bm.sender = meta_str(b, m->sender);
-	bm.sender_id = meta_str(b, m->sender_id);
+	last = b->n > 0 ? (const struct bmsg *)(void *)b->msgs.p + b->n - 1 : NULL;
+	bm.time = meta_str(b, m->time, SIZE_MAX);
+	bm.sender = meta_str(b, m->sender, last ? last->sender : SIZE_MAX);
+	bm.sender_id = meta_str(b, m->sender_id, last ? last->sender_id : SIZE_MAX);
 	buf_add(&b->msgs, &bm, sizeof(bm));
 	b->n++;
 	if (b->text.len >= BATCH_BYTES || b->n >= BATCH_MSGS)
