@@ -300,6 +300,80 @@ def score(args):
     print("pairwise P %.4f R %.4f F1 %.4f   B-cubed P %.4f R %.4f F1 %.4f" % (p, rc, f, bp, br, bf))
 
 
+def subset(args):
+    """The first N letters of a labelled set, shuffled with a seed, as a set and as files."""
+    import os
+    r = random.Random(args.seed)
+    lines = open(args.set, encoding="utf-8").read().splitlines()
+    r.shuffle(lines)
+    lines = lines[: args.n]
+    os.makedirs(args.dir, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as out:
+        for i, line in enumerate(lines):
+            out.write(line + "\n")
+            with open(os.path.join(args.dir, "r%06d.txt" % (i + 1)), "w", encoding="utf-8") as f:
+                f.write(json.loads(line)["text"])
+
+
+def components(n, edges):
+    parent = list(range(n))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    roots = {}
+    for i in range(n):
+        roots.setdefault(find(i), []).append(i)
+    cl = [""] * n
+    for k, members in enumerate(sorted((m for m in roots.values() if len(m) > 1), key=lambda m: m[0]), 1):
+        for i in members:
+            cl[i] = str(k)
+    return cl
+
+
+def write_csv(cl):
+    print("path,member,record,sha256,cluster,similarity")
+    for i, c in enumerate(cl):
+        print("x,,%d,,%s," % (i + 1, c))
+
+
+def simhash_csv(args):
+    """Clusters from `simhash -m` over r000001.txt...: pairs at or above the cut, joined."""
+    edges, n = [], 0
+    with open(args.matrix) as fh:
+        next(fh)
+        for line in fh:
+            parts = line.split()
+            row = int(parts[1]) - 1
+            n = max(n, row + 1)
+            for col, v in enumerate(parts[2:]):
+                if float(v) >= args.cut and col != row:
+                    edges.append((row, col))
+    write_csv(components(n, edges))
+
+
+def allpairs(args):
+    """Exact all-pairs Jaccard of raw character n-grams (no masking): the brute-force anchor."""
+    texts = [json.loads(l)["text"] for l in open(args.set, encoding="utf-8")]
+    sets = []
+    for t in texts:
+        t = "".join(t.split())
+        sets.append({t[i:i + args.ngram] for i in range(max(1, len(t) - args.ngram + 1))})
+    edges = []
+    for i in range(len(sets)):
+        a = sets[i]
+        for j in range(i):
+            b = sets[j]
+            inter = len(a & b)
+            if inter and inter / (len(a) + len(b) - inter) >= args.t:
+                edges.append((i, j))
+    write_csv(components(len(sets), edges))
+
+
 def main():
     import argparse
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -317,8 +391,22 @@ def main():
     s = sub.add_parser("score")
     s.add_argument("truth")
     s.add_argument("csv")
+    u = sub.add_parser("subset")
+    u.add_argument("set")
+    u.add_argument("--n", type=int, default=1000)
+    u.add_argument("--seed", type=int, default=1)
+    u.add_argument("--out", required=True)
+    u.add_argument("--dir", required=True)
+    m = sub.add_parser("simhash-csv")
+    m.add_argument("matrix")
+    m.add_argument("--cut", type=float, default=0.5)
+    p = sub.add_parser("allpairs")
+    p.add_argument("set")
+    p.add_argument("--t", type=float, default=0.5)
+    p.add_argument("--ngram", type=int, default=5)
     a = ap.parse_args()
-    {"gen": gen, "big": big, "score": score}[a.cmd](a)
+    {"gen": gen, "big": big, "score": score, "subset": subset, "simhash-csv": simhash_csv,
+     "allpairs": allpairs}[a.cmd](a)
 
 
 if __name__ == "__main__":
