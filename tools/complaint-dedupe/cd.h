@@ -240,8 +240,7 @@ void	 uf_free(struct uf *);
 void	 cd_union_exact(struct store *, struct uf *);
 void	 cd_lsh(struct store *, const struct cd_params *, struct uf *, int jobs,
 	    unsigned long *candidates, unsigned long *verified);
-void	 cd_clusters(struct store *, const struct cd_params *, struct uf *,
-	    struct clusters *);
+void	 cd_clusters(struct store *, int jobs, struct uf *, struct clusters *);
 void	 cd_clusters_free(struct clusters *);
 
 /* template.c */
@@ -257,6 +256,7 @@ void	 cd_template_free(struct tmpl *, size_t nmembers);
 /* report.c */
 struct report_opts {
 	bool		 json, csv, color, incremental;
+	int		 jobs;
 	int		 verbose;
 	const char	*watchlist;
 };

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cd.h"
+#include "pool.h"
 
 struct uf {
 	uint32_t	*p;
@@ -266,10 +267,30 @@ fill_cluster(const struct store *st, struct cluster *c)
 	free(rs);
 }
 
-void
-cd_clusters(struct store *st, const struct cd_params *p __attribute__((unused)), struct uf *u,
-    struct clusters *out)
+struct fill_job {
+	const struct store *st;
+	struct cluster	*c;
+};
+
+static void
+fill_work(void *arg)
 {
+	struct fill_job *j = arg;
+
+	fill_cluster(j->st, j->c);
+}
+
+static void
+fill_done(void *arg)
+{
+	(void)arg;
+}
+
+void
+cd_clusters(struct store *st, int jobs, struct uf *u, struct clusters *out)
+{
+	struct fill_job *jobsv, *fj;
+	struct pool *pl;
 	uint32_t *cnt, *slot, root;
 	struct comp *cp;
 	size_t	 i, nc = 0, r;
@@ -297,6 +318,8 @@ cd_clusters(struct store *st, const struct cd_params *p __attribute__((unused)),
 		}
 	}
 	qsort(cp, nc, sizeof(*cp), comp_cmp);
+	if ((jobsv = calloc(nc + 1, sizeof(*jobsv))) == NULL)
+		abort();
 	if ((out->c = calloc(nc + 1, sizeof(*out->c))) == NULL)
 		abort();
 	for (i = 0; i < st->n; i++)
@@ -316,10 +339,20 @@ cd_clusters(struct store *st, const struct cd_params *p __attribute__((unused)),
 		out->of[d] = s + 1;
 	}
 	out->n = nc;
+	pl = jobs > 1 ? pool_new(jobs) : NULL;
 	for (i = 0; i < nc; i++) {
-		fill_cluster(st, &out->c[i]);
+		fj = &jobsv[i];
+		fj->st = st;
+		fj->c = &out->c[i];
+		if (pl)
+			pool_submit(pl, fill_work, fill_done, fj);
+		else
+			fill_work(fj);
 		out->clustered += out->c[i].n;
 	}
+	if (pl)
+		pool_finish(pl);
+	free(jobsv);
 	free(cp);
 	free(cnt);
 	free(slot);

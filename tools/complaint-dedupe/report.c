@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cd.h"
+#include "pool.h"
 #include "rec.h"
 
 static void
@@ -265,19 +266,22 @@ csv_field(const char *s)
 static void
 csv(const struct store *st, const struct clusters *cs)
 {
-	size_t	 r, i;
+	size_t	 r, i, k;
 	char	 sha[65];
+	double	*sims;
 
+	/* each letter's similarity, found once rather than per row */
+	if ((sims = calloc(st->n + 1, sizeof(*sims))) == NULL)
+		abort();
+	for (k = 0; k < cs->n; k++)
+		for (i = 0; i < cs->c[k].n; i++)
+			sims[cs->c[k].m[i]] = cs->c[k].jac[i];
 	printf("path,member,record,sha256,cluster,similarity\n");
 	for (r = 0; r < st->n; r++) {
 		uint32_t d = st->byrank[r], id = cs->of[d];
 		const struct cluster *c = id ? &cs->c[id - 1] : NULL;
-		double	 sim = 0;
+		double	 sim = sims[d];
 
-		if (c)
-			for (i = 0; i < c->n; i++)
-				if (c->m[i] == d)
-					sim = c->jac[i];
 		hex(st->d[d].sha, sha);
 		csv_field(st->s[st->d[d].src].path);
 		putchar(',');
@@ -289,6 +293,48 @@ csv(const struct store *st, const struct clusters *cs)
 			putchar(',');
 		putchar('\n');
 	}
+	free(sims);
+}
+
+/* One cluster's record, built on a worker, written in order. */
+struct rjob {
+	const struct store *st;
+	const struct cluster *c;
+	const struct links *L;
+	const struct report_opts *o;
+	struct rec_out	*ro;
+	struct tmpl	 t;
+	json_t		*rec;
+};
+
+static void
+rjob_work(void *arg)
+{
+	struct rjob *j = arg;
+
+	cd_template(j->st, j->c, &j->t);
+	j->rec = cluster_json(j->st, j->c, j->L, &j->t);
+	if (j->o->incremental) {
+		json_object_set_new(j->rec, "status", json_string(j->c->grown ?
+		    "grown" : "new"));
+		json_object_set_new(j->rec, "new_members",
+		    json_integer((json_int_t)j->c->fresh));
+	}
+}
+
+static void
+rjob_done(void *arg)
+{
+	struct rjob *j = arg;
+
+	if (!j->o->json)
+		human(j->st, j->c, j->rec, &j->t, j->o->color);
+	cd_template_free(&j->t, j->c->n);
+	if (j->o->json)
+		rec_emit(j->ro, j->rec);
+	else
+		json_decref(j->rec);
+	free(j);
 }
 
 void
@@ -296,8 +342,8 @@ report(struct rec_out *ro, const struct store *st, const struct clusters *cs,
     const struct report_opts *o, const struct cd_params *p)
 {
 	struct links *L = links_build(st, cs);
-	struct tmpl t;
-	json_t	*rec;
+	struct pool *pl = o->jobs > 1 ? pool_new(o->jobs) : NULL;
+	struct rjob *j;
 	size_t	 i;
 
 	(void)p;
@@ -306,22 +352,22 @@ report(struct rec_out *ro, const struct store *st, const struct clusters *cs,
 	for (i = 0; i < cs->n && !o->csv; i++) {
 		if (o->incremental && cs->c[i].fresh == 0)
 			continue;	/* nothing new here */
-		cd_template(st, &cs->c[i], &t);
-		rec = cluster_json(st, &cs->c[i], L, &t);
-		if (o->incremental) {
-			json_object_set_new(rec, "status", json_string(
-			    cs->c[i].grown ? "grown" : "new"));
-			json_object_set_new(rec, "new_members",
-			    json_integer((json_int_t)cs->c[i].fresh));
+		if ((j = calloc(1, sizeof(*j))) == NULL)
+			abort();
+		j->st = st;
+		j->c = &cs->c[i];
+		j->L = L;
+		j->o = o;
+		j->ro = ro;
+		if (pl)
+			pool_submit(pl, rjob_work, rjob_done, j);
+		else {
+			rjob_work(j);
+			rjob_done(j);
 		}
-		if (!o->json)
-			human(st, &cs->c[i], rec, &t, o->color);
-		cd_template_free(&t, cs->c[i].n);
-		if (o->json)
-			rec_emit(ro, rec);
-		else
-			json_decref(rec);
 	}
+	if (pl)
+		pool_finish(pl);
 	if (!o->json && !o->csv && o->verbose >= 0)
 		printf("%zu letters, %zu clusters of 2 or more holding %zu letters\n",
 		    st->n, cs->n, cs->clustered);

@@ -183,7 +183,7 @@ run(const struct opts *o, int argc, char **argv)
 		cd_lsh(&st, &rd.params, u, o->c.jobs, &cand, &ver);
 	}
 	phase(o, "found and verified candidate pairs", &t0);
-	cd_clusters(&st, &rd.params, u, &cs);
+	cd_clusters(&st, o->c.jobs, u, &cs);
 	if (o->index)
 		index_ids(&st, &cs);
 	phase(o, "built the clusters", &t0);
@@ -191,6 +191,7 @@ run(const struct opts *o, int argc, char **argv)
 	rop.json = o->c.json;
 	rop.csv = o->csv;
 	rop.incremental = o->index != NULL;
+	rop.jobs = o->c.jobs;
 	rop.color = !o->c.json && !o->csv && isatty(STDOUT_FILENO) &&
 	    getenv("NO_COLOR") == NULL;
 	rop.verbose = o->c.quiet ? -1 : o->c.verbose;
