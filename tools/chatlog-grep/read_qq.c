@@ -44,7 +44,7 @@ same_day(const char *s, size_t n, const char *prev, char out[20])
  * "2026-03-01 10:15:32 rest": the time must carry seconds.  prev: the
  * previous header's time or NULL.
  */
-static inline size_t
+static inline __attribute__((always_inline)) size_t
 stamp(const char *s, size_t n, struct rd_head *h, const char *prev)
 {
 	size_t	 i = 0;

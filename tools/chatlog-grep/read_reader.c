@@ -158,8 +158,23 @@ rd_flush(struct chat_reader *r)
 static inline int
 rbuf_set(struct rbuf *b, const char *s, size_t n)
 {
+	uint64_t	 x, y;
+	uint32_t	 u, v;
+
 	if (n < b->cap && n <= RD_MSG_MAX) {
-		memcpy(b->p, s, n);
+		/* Two overlapping words rather than a call for 4..16 bytes. */
+		if (n >= 8 && n <= 16) {
+			memcpy(&x, s, 8);
+			memcpy(&y, s + n - 8, 8);
+			memcpy(b->p, &x, 8);
+			memcpy(b->p + n - 8, &y, 8);
+		} else if (n >= 4 && n < 8) {
+			memcpy(&u, s, 4);
+			memcpy(&v, s + n - 4, 4);
+			memcpy(b->p, &u, 4);
+			memcpy(b->p + n - 4, &v, 4);
+		} else
+			memcpy(b->p, s, n);
 		b->p[n] = '\0';
 		b->len = n;
 		return 0;
@@ -168,8 +183,9 @@ rbuf_set(struct rbuf *b, const char *s, size_t n)
 	return rbuf_add(b, s, n, RD_MSG_MAX);
 }
 
-int
-rd_start(struct chat_reader *r, const char *time, const char *sender,
+/* rd_start, inline in rd_start_head (every header of the line layouts). */
+static inline int
+acc_start(struct chat_reader *r, const char *time, const char *sender,
     size_t slen, const char *sid, size_t sidlen)
 {
 	struct rd_acc	*a = &r->acc;
@@ -191,6 +207,13 @@ rd_start(struct chat_reader *r, const char *time, const char *sender,
 		return rd_fail(r, "line %llu: sender longer than 16 MiB",
 		    (unsigned long long)a->line);
 	return 0;
+}
+
+int
+rd_start(struct chat_reader *r, const char *time, const char *sender,
+    size_t slen, const char *sid, size_t sidlen)
+{
+	return acc_start(r, time, sender, slen, sid, sidlen);
 }
 
 /* Copies a zero-copy text into the message's own buffer. */
@@ -488,7 +511,7 @@ chat_reader_free(struct chat_reader *r)
 int
 rd_start_head(struct chat_reader *r, const struct rd_head *h)
 {
-	if (rd_start(r, h->has_time ? h->time : NULL, h->sender, h->slen,
+	if (acc_start(r, h->has_time ? h->time : NULL, h->sender, h->slen,
 	    h->sid, h->sidlen) == -1)
 		return -1;
 	if (h->text)
