@@ -15,6 +15,6 @@ complaint_dedupe_LDADD = $(COMMON_LIBS) -lm
 dist_man_MANS += man/complaint-dedupe.1
 CD_TESTS = tests/complaint-dedupe/01-exit.sh tests/complaint-dedupe/02-records.sh \
 	tests/complaint-dedupe/03-samples.sh tests/complaint-dedupe/04-bad-input.sh \
-	tests/complaint-dedupe/05-determinism.sh tests/complaint-dedupe/06-mapreduce.sh tests/complaint-dedupe/07-index.sh
+	tests/complaint-dedupe/05-determinism.sh tests/complaint-dedupe/06-mapreduce.sh tests/complaint-dedupe/07-index.sh tests/complaint-dedupe/08-formats.sh
 TESTS += $(CD_TESTS)
 EXTRA_DIST += $(CD_TESTS)

@@ -95,14 +95,17 @@ cost(double t, int b, int r)
 void
 cd_params_from_t(struct cd_params *p)
 {
-	double	 best = INFINITY, c;
+	double	 best = INFINITY, c, t = p->t;
 	int	 b, r;
 
 	if (p->bands > 0 && p->rows > 0)
 		return;
+	/* a letter inside a longer one has a low Jaccard: band for 0.3 */
+	if (p->containment > 0 && t > 0.3)
+		t = 0.3;
 	for (r = 1; r <= 16; r++)
 		for (b = 1; b * r <= CD_NPERM && b <= CD_MAXBANDS; b++) {
-			if ((c = cost(p->t, b, r)) < best) {
+			if ((c = cost(t, b, r)) < best) {
 				best = c;
 				p->bands = b;
 				p->rows = r;
