@@ -28,7 +28,8 @@ struct input_opts {
 	bool		 nul;		/* -0: stdin path list is NUL-separated */
 	bool		 archives;	/* open archives and walk their members */
 	bool		 empty_ok;	/* hand empty items to the tool, not an error */
-	unsigned	 hashes;	/* HASH_BIT()s computed on every item */
+	unsigned	 hashes;	/* HASH_BIT()s computed on every item: SHA-256 by
+					   default; 0 when no record will name it */
 	struct input_limits lim;
 };
 

@@ -100,7 +100,7 @@ item_begin(struct input_item *it, const struct input_opts *o, const char *path,
 	it->arch = as;
 	it->archive_limits = &o->lim;
 	it->declared_size = declared;
-	if (hash_init(&it->hash, o->hashes | HASH_BIT(HASH_SHA256)) == -1 ||
+	if (hash_init(&it->hash, o->hashes) == -1 ||
 	    (it->head = malloc(INPUT_HEADMAX)) == NULL) {
 		item_fail(it, "cannot read '%s': out of memory", it->path);
 		return -1;

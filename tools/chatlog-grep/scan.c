@@ -273,6 +273,8 @@ scan_run(const struct opts *o, const struct lexicon *lx,
 	sc.prog = progress_new(o->c.quiet);
 	input_opts_default(&io);
 	io.nul = o->c.nul;
+	if (!o->c.json)
+		io.hashes = 0;	/* no record names the input: skip SHA-256 */
 
 	rc = input_walk(&io, o->paths, o->npaths, ro, on_item, &sc);
 	pool_finish(sc.pool);
