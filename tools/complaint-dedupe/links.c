@@ -113,7 +113,8 @@ links_build(const struct store *st, const struct clusters *cs)
 	if ((L = calloc(1, sizeof(*L))) == NULL ||
 	    (e = malloc((st->ne + 1) * sizeof(*e))) == NULL)
 		abort();
-	memcpy(e, st->e, st->ne * sizeof(*e));
+	if (st->ne > 0)
+		memcpy(e, st->e, st->ne * sizeof(*e));
 	qsort(e, st->ne, sizeof(*e), ent_cmp);
 	for (i = 0; i < st->ne; i = j) {
 		for (j = i + 1; j < st->ne && e[j].h == e[i].h; j++)
@@ -216,7 +217,8 @@ watch_load(const char *path, struct rec_out *ro)
 	}
 	free(line);
 	fclose(f);
-	qsort(watch, nwatch, sizeof(*watch), str_cmp);
+	if (nwatch > 0)
+		qsort(watch, nwatch, sizeof(*watch), str_cmp);
 	return 0;
 }
 
