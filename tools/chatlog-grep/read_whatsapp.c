@@ -94,6 +94,7 @@ wa_time(const char *s, size_t n, size_t i, struct wa_raw *w)
 {
 	int	 ap;
 
+	w->es = false;	/* set below, for a marker after the time */
 	ap = rd_ampm(s, n, &i);
 	i = skip_sp(s, n, i);
 	if ((w->h = rd_num(s, n, &i, 2)) < 0 || i >= n ||
