@@ -6,9 +6,9 @@
 
 L=$samples/letters
 [ -f "$samples/truth/letters.json" ] || { echo "skip: no samples"; exit 0; }
-expect_exit 1 complaint-dedupe -q --json --meta 投诉编号,提交时间,IP --time 提交时间 \
-	"$L"/*.txt "$L"/*.docx "$L"/*.csv
+expect_exit 1 complaint-dedupe -q --json --meta 投诉编号,提交时间,IP --time 提交时间 "$L"
 expect_records out
+expect_jq '.[-1].errors == 0 and .[-1].letters == 43' out
 # family of every letter, by file name or CSV row id
 jq -c '[.letters[] | {key: (.file // .csv_row), value:
 	(if .family == "genuine" then "genuine:" + .entities.topic else .family end)}]

@@ -14,7 +14,7 @@ done
 printf "$t" 蒋五 110101199003078515 6228480000000000 2025年1月3日 5000元 | sed 's/家庭收入骤减，//' >b/edit.txt
 printf '我于去年在网上申请了一笔贷款，因为疫情失业暂时无法还款，希望平台能够协商延期还款，请不要再骚扰我的家人和同事。\n' >a/alone.txt
 set -- a/*.txt b/*.txt
-if [ -f "$samples/letters/truth.json" ]; then
+if [ -f "$samples/letters/letter_01.txt" ]; then
 	cp "$samples"/letters/letter_0*.txt a/ && cp "$samples"/letters/letter_1*.txt b/
 	cp "$samples/letters/complaints_export.csv" b/export.csv
 	set -- a/*.txt b/*.txt b/export.csv
