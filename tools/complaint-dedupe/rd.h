@@ -20,6 +20,7 @@ struct rd {
 	uint64_t	*seen;		/* hashes of (path, member) read */
 	size_t		 nseen, seencap;
 	unsigned long	 letters;
+	struct progress	*prog;		/* letters and bytes done, on a terminal */
 };
 
 int	 rd_item(struct input_item *, void *);

@@ -22,6 +22,7 @@
 #include "fmt.h"
 #include "input.h"
 #include "pool.h"
+#include "progress.h"
 #include "rec.h"
 #include "rd.h"
 #include "u8.h"
@@ -250,6 +251,8 @@ job_done(void *arg)
 			    it->time);
 			rd->letters++;
 		}
+		if (rd->prog)
+			progress_add(rd->prog, 1, it->l.size);
 		cd_letter_free(&it->l);
 		free(it->data);
 		free(it->meta);

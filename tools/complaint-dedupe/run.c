@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "input.h"
 #include "pool.h"
+#include "progress.h"
 #include "rd.h"
 #include "rec.h"
 
@@ -77,11 +78,14 @@ read_all(struct rd *rd, const struct opts *o)
 		}
 	}
 	rd->pool = o->c.jobs > 1 ? pool_new(o->c.jobs) : NULL;
+	rd->prog = progress_new(o->c.quiet);
 	input_walk(&io, o->paths, o->npaths, rd->ro, rd_item, rd);
 	rd_flush(rd);
 	if (rd->pool)
 		pool_finish(rd->pool);
 	rd->pool = NULL;
+	progress_end(rd->prog);
+	rd->prog = NULL;
 	for (i = 0; i < rd->nmeta; i++)
 		free(rd->meta[i]);
 	free(rd->meta);
