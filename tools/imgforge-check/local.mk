@@ -11,18 +11,15 @@ imgforge_check_SOURCES = tools/imgforge-check/main.c tools/imgforge-check/imgfor
 	tools/imgforge-check/xmp.c
 nodist_imgforge_check_SOURCES = tools/imgforge-check/qtables.h
 # The pixel detectors are a library, so that their unit tests link the
-# same objects as the tool.  Each is listed with its IFC_HAVE_ flag as it
-# lands; pixel_run.c reports a detector that is not built as unavailable.
+# same objects as the tool.
 noinst_LIBRARIES += tools/imgforge-check/libpixel.a
 tools_imgforge_check_libpixel_a_SOURCES = tools/imgforge-check/pixel.h \
 	tools/imgforge-check/pixel_int.h tools/imgforge-check/pixel_common.c \
 	tools/imgforge-check/zero.c tools/imgforge-check/dq.c \
 	tools/imgforge-check/copymove.c tools/imgforge-check/noise.c \
 	tools/imgforge-check/ela.c
-IMGFORGE_PIXEL_FLAGS = -DIFC_HAVE_ZERO -DIFC_HAVE_DQ -DIFC_HAVE_COPYMOVE \
-	-DIFC_HAVE_NOISE -DIFC_HAVE_ELA
 tools_imgforge_check_libpixel_a_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS)
-imgforge_check_CPPFLAGS = $(AM_CPPFLAGS) -Itools/imgforge-check $(IMGFORGE_PIXEL_FLAGS)
+imgforge_check_CPPFLAGS = $(AM_CPPFLAGS) -Itools/imgforge-check
 imgforge_check_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS) $(PNG_CFLAGS) $(EXIF_CFLAGS)
 IMGFORGE_LIBS = tools/imgforge-check/libpixel.a $(COMMON_LIBS) $(JPEG_LIBS) -lm
 imgforge_check_LDADD = $(IMGFORGE_LIBS) $(PNG_LIBS) $(EXIF_LIBS)
