@@ -413,6 +413,51 @@ test_noise(void)
 	freeimg(&a);
 }
 
+/*
+ * A rendered, noise-free area (a synthetic sky: a shallow gradient that
+ * 8-bit rounding turns into flat runs and one-grey steps, and flat
+ * where it is flatter still) inside a noisy image: its flat blocks are
+ * the extreme of a quiet area, not a painted patch in a noisy one.  The same area with a patch
+ * of flat colour painted where the image is noisy still gives the patch.
+ */
+static void
+test_noise_rendered(void)
+{
+	struct px_image a;
+	struct px_findings f;
+	struct px_opts o = { 0, 1 };
+	const struct px_finding *g;
+	int x, y, nd;
+
+	rng = 77;
+	amp = 0.1;
+	synth(&a, 1024, 768, 3);
+	amp = 1;
+	for (y = 64; y < 448; y++)
+		for (x = 256; x < 768; x++)
+			memset(a.rgb + ((size_t)y * a.w + x) * 3,
+			    (int)(110 + (x - 256) / 9.0 + (y - 64) / 40.0), 3);
+	/* where the rendered sky is flatter still: a flat run of its own */
+	for (y = 220; y < 260; y++)
+		for (x = 324; x < 380; x++)
+			memset(a.rgb + ((size_t)y * a.w + x) * 3, 125, 3);
+	px_findings_init(&f, a.w, a.h);
+	nd = px_noise(&a, &f, &o) == 0 ? (int)detections(&f) : -1;
+	ok(nd == 0, "rendered quiet area: no noise detection (%d)", nd);
+	px_findings_free(&f);
+	for (y = 560; y < 592; y++)
+		for (x = 100; x < 156; x++)
+			memset(a.rgb + ((size_t)y * a.w + x) * 3, 128, 3);
+	px_findings_init(&f, a.w, a.h);
+	g = px_noise(&a, &f, &o) == 0 ? find(&f, "noise.low") : NULL;
+	ok(g != NULL && g->region[0] >= 90 && g->region[0] <= 120 &&
+	    g->region[1] >= 550 && g->region[1] <= 580,
+	    "and a painted patch in its noisy part is found (%d,%d)",
+	    g ? g->region[0] : -1, g ? g->region[1] : -1);
+	px_findings_free(&f);
+	freeimg(&a);
+}
+
 int
 main(void)
 {
@@ -424,5 +469,6 @@ main(void)
 	test_copymove();
 	test_dq();
 	test_noise();
+	test_noise_rendered();
 	return tap_done();
 }

@@ -19,6 +19,13 @@
  * clipping) are left out; a noise-free image (a screenshot) has flat
  * blocks everywhere and marks nothing.  Only the absence of noise is
  * tested (see mark_bin).
+ *
+ * A flat block is evidence only where the area around it is measurably
+ * noisy (see noisy_ring): in a rendered image or a smooth, quiet area
+ * (a synthetic sky whose noise is below one grey level), flat blocks are
+ * the extreme of a noise-free area, scattered among nearly flat ones, and
+ * the test above, which takes the marks to be independent, would count
+ * that spatial clustering as evidence.
  */
 #include "config.h"
 
@@ -34,6 +41,13 @@ static const double levels[] = { 0.05, 0.01, 0.002 };
 #define FLAT	0.05	/* DCT energy (RMS) of a digitally flat block */
 #define BINSZ	2000	/* blocks per intensity bin (fewer: the whole image) */
 #define MINBIN	200	/* a bin needs this many candidates to be used */
+/*
+ * The RMS of the rounding noise of 8-bit samples (uniform on one grey
+ * level: 1/sqrt(12)), which an orthonormal DCT keeps per coefficient.
+ * A block whose high-frequency energy is below it carries no noise that
+ * 8-bit pixels can show.
+ */
+#define QUIET	0.2887f
 
 struct nblk {
 	float	 mean, lf, hf;
@@ -144,9 +158,40 @@ mark_bin(struct nblk *v, size_t n, unsigned char *cand, unsigned char *mark)
 
 struct ndet {
 	int	 bb[4], level;
-	long	 n, k;
+	long	 n, k, ring, ring_noisy;
 	double	 lnfa;
 };
+
+/*
+ * Counts the candidate blocks at Chebyshev distance exactly 2 from the
+ * rectangle bb (x0, y0, x1, y1) and, in *noisy, those whose noise is
+ * measurable (high-frequency RMS at least QUIET); returns their number.
+ * Distance 2, not 1: a block next to a flat one may hold part of the same
+ * painted patch, since a patch need not follow the 8x8 blocks.
+ */
+static long
+noisy_ring(const unsigned char *cand, const float *hf, int bw, int bh,
+    const int *bb, long *noisy)
+{
+	long m = 0;
+	int x, y, step;
+
+	*noisy = 0;
+	for (y = bb[1] - 2; y <= bb[3] + 2; y++) {
+		if (y < 0 || y >= bh)
+			continue;
+		/* inner rows of the ring: only its left and right columns */
+		step = y == bb[1] - 2 || y == bb[3] + 2 ? 1 :
+		    bb[2] - bb[0] + 4;
+		for (x = bb[0] - 2; x <= bb[2] + 2; x += step) {
+			if (x < 0 || x >= bw || !cand[y * bw + x])
+				continue;
+			m++;
+			*noisy += hf[y * bw + x] >= QUIET;
+		}
+	}
+	return m;
+}
 
 static int
 overlap(const int *a, const int *b)
@@ -175,17 +220,24 @@ report(struct px_findings *f, const struct ndet *d, const struct px_opts *o)
 {
 	int reg[4] = { 4 + d->bb[0] * 8, 4 + d->bb[1] * 8,
 	    (d->bb[2] - d->bb[0] + 1) * 8, (d->bb[3] - d->bb[1] + 1) * 8 };
-	json_t *j = json_pack("{s:I,s:I,s:f,s:s}", "candidate_blocks",
+	json_t *j = json_pack("{s:I,s:I,s:f,s:s,s:I,s:I}", "candidate_blocks",
 	    (json_int_t)d->n, "low_noise_blocks", (json_int_t)d->k, "q",
-	    levels[d->level], "direction", "lower");
+	    levels[d->level], "direction", "lower", "ring_blocks",
+	    (json_int_t)d->ring, "ring_noisy_blocks", (json_int_t)d->ring_noisy);
 
 	px_add(f, "noise.low", d->lnfa, reg, j, o);
 }
 
-/* Regions of level-l marks (within one block of each other), NFA. */
+/*
+ * Regions of level-l marks (within one block of each other), NFA; a
+ * region counts only where most of the candidate blocks around it are
+ * measurably noisy (the median noise around it is above the rounding
+ * noise): flat blocks in a quiet area are that area's own extreme.
+ */
 static int
-regions(const unsigned char *cand, const unsigned char *mk, int bw, int bh,
-    int l, struct ndet *det, int *nd, int cap, const struct px_opts *o)
+regions(const unsigned char *cand, const unsigned char *mk, const float *hf,
+    int bw, int bh, int l, struct ndet *det, int *nd, int cap, int *quiet,
+    const struct px_opts *o)
 {
 	unsigned char *mark = malloc((size_t)bw * bh);
 	unsigned char *dil = calloc((size_t)bw * bh, 1);
@@ -229,7 +281,14 @@ regions(const unsigned char *cand, const unsigned char *mk, int bw, int bh,
 		lnfa = lnt + px_log10_binom_tail(nn, kk, levels[l]);
 		if (lnfa < o->log10_eps) {
 			struct ndet d = { { bb[4 * i], bb[4 * i + 1],
-			    bb[4 * i + 2], bb[4 * i + 3] }, l, nn, kk, lnfa };
+			    bb[4 * i + 2], bb[4 * i + 3] }, l, nn, kk, 0, 0,
+			    lnfa };
+			d.ring = noisy_ring(cand, hf, bw, bh, d.bb,
+			    &d.ring_noisy);
+			if (2 * d.ring_noisy <= d.ring) {
+				(*quiet)++;
+				continue;
+			}
 			keep(det, nd, cap, &d);
 			found++;
 		}
@@ -244,10 +303,11 @@ px_noise(const struct px_image *im, struct px_findings *f,
     const struct px_opts *o)
 {
 	int bw = (im->w - 4) / 8, bh = (im->h - 4) / 8, x, y, found = -1;
+	int nquiet = 0;
 	size_t n = 0, i, sz, nbins;
 	struct nblk *v = NULL;
 	unsigned char *cand = NULL, *mark = NULL;
-	float *L = NULL;
+	float *L = NULL, *hf = NULL;
 
 	if (bw < 8 || bh < 8 || im->rgb == NULL)
 		return 0;
@@ -255,13 +315,16 @@ px_noise(const struct px_image *im, struct px_findings *f,
 	v = malloc((size_t)bw * bh * sizeof(*v));
 	cand = calloc((size_t)bw * bh, 1);
 	mark = calloc((size_t)bw * bh, 1);
-	if (L == NULL || v == NULL || cand == NULL || mark == NULL)
+	hf = calloc((size_t)bw * bh, sizeof(float));
+	if (hf == NULL || L == NULL || v == NULL || cand == NULL || mark == NULL)
 		goto out;
 	px_lum_int(im->rgb, im->w, im->h, L);
 	for (y = 0; y < bh; y++)
 		for (x = 0; x < bw; x++)
 			if (measure(im, L, 4 + 8 * x, 4 + 8 * y, &v[n]) == 0)
 				v[n++].idx = y * bw + x;
+	for (i = 0; i < n; i++)
+		hf[v[i].idx] = v[i].hf;
 	qsort(v, n, sizeof(*v), by_mean);
 	nbins = n / BINSZ > 0 ? n / BINSZ : 1;
 	for (i = 0; i < nbins; i++) {
@@ -270,17 +333,20 @@ px_noise(const struct px_image *im, struct px_findings *f,
 	}
 	{
 		struct ndet det[64];
-		int nd = 0, l;
+		int nd = 0, l, quiet = 0;
 
 		for (l = 0; l < NLEV; l++)
-			regions(cand, mark, bw, bh, l, det, &nd, 64, o);
+			regions(cand, mark, hf, bw, bh, l, det, &nd, 64,
+			    &quiet, o);
 		for (l = 0; l < nd; l++)
 			report(f, &det[l], o);
 		found = nd;
+		nquiet = quiet;
 	}
-	px_add(f, "info.noise", 0, NULL, json_pack("{s:I,s:I,s:i}", "blocks",
-	    (json_int_t)n, "bins", (json_int_t)nbins, "regions", found), o);
+	px_add(f, "info.noise", 0, NULL, json_pack("{s:I,s:I,s:i,s:i}",
+	    "blocks", (json_int_t)n, "bins", (json_int_t)nbins, "regions",
+	    found, "flat_regions_in_quiet_areas", nquiet), o);
 out:
-	free(L), free(v), free(cand), free(mark);
+	free(L), free(v), free(cand), free(mark), free(hf);
 	return found < 0 ? -1 : 0;
 }
