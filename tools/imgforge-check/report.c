@@ -8,7 +8,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "imgforge.h"
 #include "rec.h"
@@ -120,14 +122,30 @@ print_px(const struct ifc_job *j, const struct px_finding *f, bool det)
 	(void)j;
 }
 
+/* The verdict in colour on a terminal, unless NO_COLOR is set. */
+static void
+print_verdict(enum ifc_verdict v)
+{
+	static int colour = -1;
+
+	if (colour == -1)
+		colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	if (colour && v != V_NONE)
+		printf("\033[%sm%s\033[0m\n", v == V_FORGED ? "1;31" : "33",
+		    verdict_name(v));
+	else
+		printf("%s\n", verdict_name(v));
+}
+
 static void
 emit_text(const struct ifc_job *j, int verbose)
 {
 	json_t *notes = json_object_get(j->meta.facts, "notes"), *n;
 	size_t k;
 
-	printf("%s%s%s: %s\n", j->path, j->member ? "!" : "",
-	    j->member ? j->member : "", verdict_name(j->verdict));
+	printf("%s%s%s: ", j->path, j->member ? "!" : "",
+	    j->member ? j->member : "");
+	print_verdict(j->verdict);
 	for (size_t i = 0; i < j->meta.n; i++)
 		printf("  %s (severity %d): %s\n", j->meta.v[i].check,
 		    j->meta.v[i].severity, json_string_value(json_object_get(
