@@ -89,6 +89,7 @@ struct cb_case {
 	const char	*out;
 	int		 compress;	/* 0, 'z' gzip, 's' zstd */
 	bool		 thumbs;
+	unsigned char	*small;		/* seal: a small file, read whole */
 	struct rec_out	*ro;
 	const struct cb_opts *o;
 };
@@ -108,6 +109,8 @@ struct cb_opts {
 	char		**findings;
 	int		 nfindings;
 	char		**paths;
+	char		*nulbuf;	/* -0: the path list read from stdin */
+	char		**nulpaths;
 	int		 npaths;
 	int		 compress;
 	bool		 thumbs;
@@ -124,9 +127,18 @@ struct phash;
 struct phash	*phash_new(const EVP_MD *const *mds, int n);
 unsigned char	*phash_slot(struct phash *);
 void		 phash_submit(struct phash *, size_t len);
-/* Waits until every digest has taken every byte, writes hex, restarts. */
+/*
+ * Ends the file: the hex of every digest is written to hex (which must
+ * stay valid) once the workers get there; phash_sync() waits for that.
+ */
+void		 phash_close(struct phash *, char hex[][HASH_HEXMAX]);
+void		 phash_sync(struct phash *);
+/* phash_close() then phash_sync(). */
 void		 phash_end(struct phash *, char hex[][HASH_HEXMAX]);
-/* Below PHASH_SMALL a file is hashed on the caller's thread: waking costs more. */
+/*
+ * Below PHASH_SMALL a file is hashed on the caller's thread (with its own
+ * contexts, the workers need not be idle): waking them costs more.
+ */
 #define PHASH_SMALL	(256u * 1024)
 void		 phash_inline(struct phash *, const void *, size_t,
 		    char hex[][HASH_HEXMAX]);
@@ -191,6 +203,13 @@ char		*evlist_csv(const struct cb_case *, size_t *);
 char		*evlist_json(const struct cb_case *, size_t *);
 char		*evlist_html(const struct cb_case *, size_t *);
 
+/* ---- thumb.c: a small JPEG of a JPEG or PNG (memory in, memory out) */
+#define THUMB_W		240u
+#define THUMB_H		720u
+#define THUMB_MAXPIX	(100u * 1000 * 1000)	/* refused before decoding */
+unsigned char	*thumb_make(const unsigned char *, size_t, size_t *outlen,
+		    char *err, size_t errlen);
+
 /* ---- sign.c */
 int		 sign_keygen(const char *base, const char *comment);
 int		 sign_make(const char *seckey, const void *msg, size_t len,
@@ -223,6 +242,8 @@ int		 cb_write_file(const char *path, const void *, size_t);
 int		 cb_seal(struct cb_case *);
 void		 cb_sort_runs(struct cb_case *);
 bool		 cb_stdin_findings(const struct cb_opts *);
+void		 cb_nul_paths(struct cb_opts *, const char *usage);
+void		 cb_nul_free(struct cb_opts *);
 int		 cb_gather_root(struct cb_case *, const char *dir);
 struct stat;
 struct cb_item	*cb_add_file(struct cb_case *, const char *path, const char *rel,
@@ -256,6 +277,11 @@ struct vfile {
 	unsigned char	*buf;		/* tag files, NUL-terminated */
 	char		*hex[VS_NALG];	/* by vs_alg_index() */
 };
+struct vpend {			/* a file whose digests are still running */
+	size_t		 idx;		/* in vstate.f (which may move) */
+	bool		 ok;		/* read whole */
+	char		(*hex)[HASH_HEXMAX];
+};
 struct vstate {
 	const struct cb_opts *o;
 	struct rec_out	*ro;
@@ -267,6 +293,8 @@ struct vstate {
 	bool		 is_dir, have_data, raw_checked;
 	uint64_t	 members, bytes;
 	struct phash	*ph;
+	struct vpend	*pend;
+	size_t		 npend, cappend;
 	struct progress	*pg;
 	int		 alg[PHASH_MAXALGS], nalg;
 	unsigned	 done_algs;

@@ -214,11 +214,72 @@ cb_stdin_findings(const struct cb_opts *o)
 	struct stat st;
 	int	 i;
 
+	if (o->c.nul)		/* standard input is the path list */
+		return false;
 	for (i = 0; i < o->npaths; i++)
 		if (strcmp(o->paths[i], "-") == 0)
 			return true;
 	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) ||
 	    S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+#define NUL_MAX	(256u << 20)	/* a path list larger than this is refused */
+
+/*
+ * -0: the paths on standard input, NUL-separated (find -print0), added
+ * after those on the command line.  Only create and add take paths to
+ * gather; stdin then cannot also carry findings ('-' is refused).
+ */
+void
+cb_nul_paths(struct cb_opts *o, const char *usage)
+{
+	size_t	 cap = 1 << 16, len = 0, n = 0, i;
+	ssize_t	 r;
+	char	*p;
+	int	 k;
+
+	if (strcmp(o->verb, "create") != 0 && strcmp(o->verb, "add") != 0)
+		cli_usage_error(usage, "-0 is for create and add");
+	for (k = 0; k < o->npaths; k++)
+		if (strcmp(o->paths[k], "-") == 0)
+			cli_usage_error(usage, "with -0, standard input is the "
+			    "path list: give findings with --findings FILE");
+	o->nulbuf = cb_xmalloc(cap + 1);
+	while ((r = read(STDIN_FILENO, o->nulbuf + len, cap - len)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			err(EXIT_TROUBLE, "cannot read the path list");
+		if ((len += r) == cap) {
+			if (cap >= NUL_MAX)
+				errx(EXIT_TROUBLE, "path list on standard input "
+				    "larger than %u MiB", NUL_MAX >> 20);
+			cap *= 2;
+			if ((p = realloc(o->nulbuf, cap + 1)) == NULL)
+				err(EXIT_TROUBLE, NULL);
+			o->nulbuf = p;
+		}
+	}
+	o->nulbuf[len] = '\0';
+	for (i = 0; i < len; i++)
+		if (o->nulbuf[i] == '\0' && (i == 0 || o->nulbuf[i - 1] != '\0'))
+			n++;
+	n++;	/* a last path without its NUL */
+	o->nulpaths = cb_xmalloc((o->npaths + n + 1) * sizeof(char *));
+	memcpy(o->nulpaths, o->paths, o->npaths * sizeof(char *));
+	for (i = 0, n = o->npaths; i < len; i += strlen(o->nulbuf + i) + 1)
+		if (o->nulbuf[i] != '\0')	/* empty entries are skipped */
+			o->nulpaths[n++] = o->nulbuf + i;
+	o->nulpaths[n] = NULL;
+	o->paths = o->nulpaths;
+	o->npaths = (int)n;
+}
+
+void
+cb_nul_free(struct cb_opts *o)
+{
+	free(o->nulpaths);
+	free(o->nulbuf);
 }
 
 static int

@@ -182,27 +182,31 @@ html_esc(struct sbuf *b, const char *s)
 	}
 }
 
-#define THUMBMAX	(1u << 20)	/* larger images are listed, not shown */
-#define THUMBTOTAL	(32u << 20)
+#define THUMBREAD	(64u << 20)	/* larger images are listed, not shown */
+#define THUMBTOTAL	(16u << 20)	/* thumbnail bytes in one page */
+#define GIFMAX		(64u << 10)	/* no GIF decoder: small ones as they are */
 
 /*
- * An image shown in its row, embedded so the page stands alone.  The
- * bytes are read again and must hash as packed: the page never shows
- * anything but the evidence sealed.
+ * An image shown in its row, embedded so the page stands alone: a JPEG
+ * or PNG as a thumbnail of at most THUMB_W pixels wide (thumb.c), a small
+ * GIF as it is.  The bytes are read again and must hash as packed: the
+ * page never shows anything but the evidence sealed.
  */
 static void
 thumbnail(struct sbuf *b, const struct cb_item *it, size_t *budget)
 {
 	struct hash_hex h;
-	unsigned char *raw;
-	char	*b64;
+	unsigned char *raw, *img = NULL;
+	const char *mime = "image/jpeg";
+	char	*b64, why[128];
 	FILE	*fp;
-	size_t	 n;
+	size_t	 n, ilen = 0;
+	bool	 gif = strcmp(it->mime, "image/gif") == 0;
 
 	if (strcmp(it->mime, "image/jpeg") != 0 && strcmp(it->mime,
-	    "image/png") != 0 && strcmp(it->mime, "image/gif") != 0)
+	    "image/png") != 0 && !gif)
 		return;
-	if (it->size > THUMBMAX || it->size > *budget || it->src == NULL ||
+	if (it->size > (gif ? GIFMAX : THUMBREAD) || it->src == NULL ||
 	    (fp = fopen(it->src, "rb")) == NULL)
 		return;
 	raw = cb_xmalloc(it->size + 1);
@@ -210,16 +214,27 @@ thumbnail(struct sbuf *b, const struct cb_item *it, size_t *budget)
 	fclose(fp);
 	if (n == it->size && hash_buffer(raw, n, HASH_BIT(HASH_SHA256), &h) == 0 &&
 	    strcmp(h.hex[HASH_SHA256], it->hex[HASH_SHA256]) == 0) {
-		b64 = cb_xmalloc(4 * ((n + 2) / 3) + 1);
-		EVP_EncodeBlock((unsigned char *)b64, raw, (int)n);
-		sb_printf(b, "<br><img class=\"t\" alt=\"\" src=\"data:%s;base64,",
-		    it->mime);
-		sb_add(b, b64, strlen(b64));
-		sb_add(b, "\">", 2);
-		free(b64);
-		*budget -= n;
+		if (gif) {
+			img = raw;
+			ilen = n;
+			raw = NULL;
+			mime = it->mime;
+		} else
+			img = thumb_make(raw, n, &ilen, why, sizeof(why));
 	}
 	free(raw);
+	if (img == NULL || ilen > *budget) {
+		free(img);
+		return;
+	}
+	b64 = cb_xmalloc(4 * ((ilen + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)b64, img, (int)ilen);
+	sb_printf(b, "<br><img class=\"t\" alt=\"\" src=\"data:%s;base64,", mime);
+	sb_add(b, b64, strlen(b64));
+	sb_add(b, "\">", 2);
+	free(b64);
+	free(img);
+	*budget -= ilen;
 }
 
 static const char css[] =

@@ -8,8 +8,9 @@ case_bundle_SOURCES = tools/case-bundle/main.c tools/case-bundle/cb.h \
 	tools/case-bundle/phash.c tools/case-bundle/seal.c \
 	tools/case-bundle/sign.c \
 	tools/case-bundle/stage.c tools/case-bundle/tar.c \
-	tools/case-bundle/verify.c
-case_bundle_LDADD = $(COMMON_LIBS)
+	tools/case-bundle/thumb.c tools/case-bundle/verify.c
+case_bundle_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS) $(PNG_CFLAGS)
+case_bundle_LDADD = $(COMMON_LIBS) $(JPEG_LIBS) $(PNG_LIBS)
 dist_man_MANS += man/case-bundle.1
 
 CB_TESTS = tests/case-bundle/01-create-verify.sh \
@@ -21,7 +22,9 @@ CB_TESTS = tests/case-bundle/01-create-verify.sh \
 	tests/case-bundle/07-sign-timestamp.sh \
 	tests/case-bundle/08-bad-input.sh \
 	tests/case-bundle/09-list-report.sh \
-	tests/case-bundle/10-names.sh
+	tests/case-bundle/10-names.sh \
+	tests/case-bundle/11-nul-paths.sh \
+	tests/case-bundle/12-thumbnails.sh
 TESTS += $(CB_TESTS)
 EXTRA_DIST += $(CB_TESTS) tests/case-bundle/bagit-check.sh \
 	tests/case-bundle/02-bagit-interop.sh.stdout.exact \

@@ -44,7 +44,7 @@ help(void)
 	    "      --name NAME           the bag's top directory (default: the case id)\n"
 	    "      --sign KEY            sign the tag manifest with a signify secret key\n"
 	    "      --source-date-epoch N time for mtimes, Bagging-Date and the seal entry\n"
-	    "      --thumbnails          show images (up to 1 MiB each) in the evidence page\n"
+	    "      --thumbnails          thumbnails of images in the evidence page\n"
 	    "      --tsa-ca FILE         verify: CA certificates of the timestamp authority\n"
 	    "      --tsr FILE            store an RFC 3161 reply to this bag's request\n"
 	    "  -z, --gzip                compress with gzip (no timestamp)\n"
@@ -53,7 +53,14 @@ help(void)
 	for (i = 0; i < F_NFIELDS; i++)
 		printf("      --%-22s %s (%s)\n", cb_fields[i].opt, cb_fields[i].zh,
 		    cb_fields[i].label);
-	fputs(CLI_COMMON_OPTS_HELP, stdout);
+	/* not CLI_COMMON_OPTS_HELP: one thread per digest, no -j */
+	fputs("  -0                        create, add: also read NUL-separated paths\n"
+	    "                            from standard input (findings then by --findings)\n"
+	    "  -h, --help                print this help and exit\n"
+	    "      --json                write the record stream (forgekit-records(5))\n"
+	    "  -q, --quiet               no progress line, fewer messages\n"
+	    "  -v, --verbose             say more (verify: every problem)\n"
+	    "      --version             print the version and exit\n", stdout);
 }
 
 static int
@@ -110,7 +117,6 @@ main(int argc, char **argv)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "gzip", no_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, CLI_OPT_JSON },
 		{ "name", required_argument, NULL, O_NAME },
 		{ "output", required_argument, NULL, 'o' },
@@ -126,7 +132,7 @@ main(int argc, char **argv)
 		{ "zstd", no_argument, NULL, O_ZSTD },
 	};
 	struct cb_opts o;
-	size_t	 v, nl = 20;
+	size_t	 v, nl = 19;
 	int	 ch, i;
 
 	/*
@@ -143,7 +149,7 @@ main(int argc, char **argv)
 	o.epoch = -1;
 	o.argc = argc;
 	o.argv = argv;
-	while ((ch = getopt_long(argc, argv, "0hj:k:o:qvz", longopts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, "0hk:o:qvz", longopts, NULL)) != -1)
 		if (!cli_common_opt(&o.c, ch, optarg, TOOL, help) &&
 		    !tool_opt(&o, ch, optarg))
 			cli_usage(usage_line);
@@ -152,11 +158,14 @@ main(int argc, char **argv)
 	o.verb = argv[optind];
 	o.paths = argv + optind + 1;
 	o.npaths = argc - optind - 1;
+	if (o.c.nul)
+		cb_nul_paths(&o, usage_line);
 	for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
 		if (strcmp(verbs[v].verb, o.verb) == 0) {
 			i = verbs[v].fn(&o);
 			fields_free(&o.f);
 			free(o.findings);
+			cb_nul_free(&o);
 			return cli_exit_status(i);
 		}
 	cli_usage_error(usage_line, "unknown verb '%s'", o.verb);

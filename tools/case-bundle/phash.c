@@ -3,6 +3,10 @@
  * and each algorithm runs on its own thread over every slot in order.
  * SM3 is the slowest of the three, so the others and the tar writer hide
  * behind it; the reader blocks only when every slot is still in use.
+ * The end of a file is a slot of its own: each worker finishes its digest
+ * there and writes the hex where the caller said, so the reader goes on
+ * to the next file without waiting (phash_sync() waits, once, at the end).
+ * Small files are hashed on the caller's thread with contexts of its own.
  */
 #include "config.h"
 
@@ -13,12 +17,13 @@
 
 #include "cb.h"
 
-#define NSLOT	4
+#define NSLOT	16	/* deep: on a busy machine a stage may wait long to run */
 
 struct slot {
 	unsigned char	*buf;
 	size_t		 len;
 	int		 remaining;	/* digests still to take it */
+	char		(*out)[HASH_HEXMAX];	/* end of a file: hex goes here */
 };
 
 struct worker {
@@ -36,7 +41,8 @@ struct phash {
 	int		 n;
 	bool		 quit;
 	const EVP_MD	*md[PHASH_MAXALGS];
-	EVP_MD_CTX	*ctx[PHASH_MAXALGS];
+	EVP_MD_CTX	*ctx[PHASH_MAXALGS];	/* one per worker */
+	EVP_MD_CTX	*ictx[PHASH_MAXALGS];	/* phash_inline's, the caller's */
 	struct worker	 w[PHASH_MAXALGS];
 };
 
@@ -70,6 +76,18 @@ cb_md(const char *name)
 	return NULL;
 }
 
+/* Writes the digest as hex and starts the context again. */
+static void
+finish_one(EVP_MD_CTX *ctx, const EVP_MD *md, char *hex)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned len;
+
+	EVP_DigestFinal_ex(ctx, d, &len);
+	cb_tohex(d, len, hex);
+	EVP_DigestInit_ex(ctx, md, NULL);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -85,7 +103,10 @@ worker_main(void *arg)
 			break;
 		s = &ph->s[w->tail % NSLOT];
 		pthread_mutex_unlock(&ph->m);
-		EVP_DigestUpdate(ph->ctx[w->idx], s->buf, s->len);
+		if (s->out != NULL)
+			finish_one(ph->ctx[w->idx], ph->md[w->idx], s->out[w->idx]);
+		else
+			EVP_DigestUpdate(ph->ctx[w->idx], s->buf, s->len);
 		pthread_mutex_lock(&ph->m);
 		w->tail++;
 		if (--s->remaining == 0)
@@ -114,7 +135,9 @@ phash_new(const EVP_MD *const *mds, int n)
 	for (i = 0; i < n; i++) {
 		ph->md[i] = mds[i];
 		if ((ph->ctx[i] = EVP_MD_CTX_new()) == NULL ||
-		    !EVP_DigestInit_ex(ph->ctx[i], mds[i], NULL))
+		    !EVP_DigestInit_ex(ph->ctx[i], mds[i], NULL) ||
+		    (ph->ictx[i] = EVP_MD_CTX_new()) == NULL ||
+		    !EVP_DigestInit_ex(ph->ictx[i], mds[i], NULL))
 			errx(EXIT_TROUBLE, "cannot start a digest");
 		ph->w[i].ph = ph;
 		ph->w[i].idx = i;
@@ -136,37 +159,36 @@ phash_slot(struct phash *ph)
 	return s->buf;
 }
 
-void
-phash_submit(struct phash *ph, size_t len)
+static void
+submit(struct phash *ph, size_t len, char (*out)[HASH_HEXMAX])
 {
 	struct slot *s = &ph->s[ph->head % NSLOT];
 
-	if (len == 0)
-		return;
 	pthread_mutex_lock(&ph->m);
 	s->len = len;
+	s->out = out;
 	s->remaining = ph->n;
 	ph->head++;
 	pthread_cond_broadcast(&ph->avail);
 	pthread_mutex_unlock(&ph->m);
 }
 
-static void
-finish(struct phash *ph, char hex[][HASH_HEXMAX])
+void
+phash_submit(struct phash *ph, size_t len)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len;
-	int	 i;
-
-	for (i = 0; i < ph->n; i++) {
-		EVP_DigestFinal_ex(ph->ctx[i], md, &len);
-		cb_tohex(md, len, hex[i]);
-		EVP_DigestInit_ex(ph->ctx[i], ph->md[i], NULL);
-	}
+	if (len > 0)
+		submit(ph, len, NULL);
 }
 
 void
-phash_end(struct phash *ph, char hex[][HASH_HEXMAX])
+phash_close(struct phash *ph, char hex[][HASH_HEXMAX])
+{
+	phash_slot(ph);		/* waits for a free slot */
+	submit(ph, 0, hex);
+}
+
+void
+phash_sync(struct phash *ph)
 {
 	int	 j;
 
@@ -180,20 +202,29 @@ phash_end(struct phash *ph, char hex[][HASH_HEXMAX])
 		pthread_cond_wait(&ph->freed, &ph->m);
 	}
 	pthread_mutex_unlock(&ph->m);
-	finish(ph, hex);
 }
 
-/* A whole small file, hashed on the caller's thread (the workers are idle). */
+void
+phash_end(struct phash *ph, char hex[][HASH_HEXMAX])
+{
+	phash_close(ph, hex);
+	phash_sync(ph);
+}
+
+/*
+ * A whole small file, hashed on the caller's thread with its own
+ * contexts: no handoff, and the workers go on with what they have.
+ */
 void
 phash_inline(struct phash *ph, const void *buf, size_t len,
     char hex[][HASH_HEXMAX])
 {
 	int	 i;
 
-	phash_end(ph, hex);	/* drains anything pending; resets */
-	for (i = 0; i < ph->n; i++)
-		EVP_DigestUpdate(ph->ctx[i], buf, len);
-	finish(ph, hex);
+	for (i = 0; i < ph->n; i++) {
+		EVP_DigestUpdate(ph->ictx[i], buf, len);
+		finish_one(ph->ictx[i], ph->md[i], hex[i]);
+	}
 }
 
 void
@@ -210,6 +241,7 @@ phash_free(struct phash *ph)
 	for (i = 0; i < ph->n; i++) {
 		pthread_join(ph->w[i].tid, NULL);
 		EVP_MD_CTX_free(ph->ctx[i]);
+		EVP_MD_CTX_free(ph->ictx[i]);
 	}
 	for (i = 0; i < NSLOT; i++)
 		free(ph->s[i].buf);

@@ -73,23 +73,23 @@ pack_file(struct cb_case *c, struct tarw *t, struct phash *ph,
 		close(fd);
 		return -1;
 	}
+	if (it->size <= PHASH_SMALL) {
+		/* read whole, hash inline: no thread handoff, no wait for a slot */
+		size_t	 got = 0;
+
+		buf = c->small;
+		while (got < it->size + 1 &&
+		    (n = read(fd, buf + got, it->size + 1 - got)) > 0)
+			got += n;
+		if (n == -1 || got != it->size)
+			goto changed;
+		set_mime(it, buf, got);
+		phash_inline(ph, buf, got, it->hex);
+		close(fd);
+		return tarw_data(t, buf, got);
+	}
 	for (;;) {
 		buf = phash_slot(ph);
-		if (it->size <= PHASH_SMALL) {
-			/* read whole, hash inline: no thread handoff */
-			size_t	 got = 0;
-
-			while (got < it->size + 1 &&
-			    (n = read(fd, buf + got, it->size + 1 - got)) > 0)
-				got += n;
-			if (n == -1 || got != it->size)
-				goto changed;
-			if (done == 0)
-				set_mime(it, buf, got);
-			phash_inline(ph, buf, got, it->hex);
-			close(fd);
-			return tarw_data(t, buf, got);
-		}
 		if ((n = read(fd, buf, PHASH_SLOT)) <= 0)
 			break;
 		if (done == 0)
@@ -103,7 +103,8 @@ pack_file(struct cb_case *c, struct tarw *t, struct phash *ph,
 		phash_submit(ph, n);
 		done += n;
 	}
-	phash_end(ph, it->hex);
+	/* the digests end on their threads; write_payload() waits for them */
+	phash_close(ph, it->hex);
 	if (n == -1 || done != it->size)
 		goto changed;
 	close(fd);
@@ -166,8 +167,6 @@ pack_item(struct cb_case *c, struct tarw *t, struct phash *ph,
 	p = bag_path(c, it->name);
 	if (it->src != NULL) {
 		r = pack_file(c, t, ph, it, p);
-		if (r == 0)
-			r = check_want(c, it);
 	} else {
 		if (it->mime[0] == '\0')
 			set_mime(it, it->buf, it->size);
@@ -344,13 +343,24 @@ write_payload(struct cb_case *c, struct tarw *t)
 	int	 r = tarw_dir(t, p);
 
 	free(p);
+	c->small = cb_xmalloc(PHASH_SMALL + 1);
 	progress_total(pg, c->pay.n, bag_oxum_bytes(c));
 	for (i = 0; i < c->pay.n && r == 0; i++) {
 		r = pack_item(c, t, ph, &c->pay.v[i], &lastdir);
 		progress_add(pg, 1, c->pay.v[i].size);
 	}
+	/*
+	 * Only now are all the digests known: a file that differs from what
+	 * a finding said stops the seal here, before any tag file is written.
+	 */
+	phash_sync(ph);
+	for (i = 0; i < c->pay.n && r == 0; i++)
+		if (c->pay.v[i].src != NULL)
+			r = check_want(c, &c->pay.v[i]);
 	progress_end(pg);
 	phash_free(ph);
+	free(c->small);
+	c->small = NULL;
 	free(lastdir);
 	return r;
 }

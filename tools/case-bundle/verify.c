@@ -116,6 +116,43 @@ take_hashes(struct vstate *vs, struct vfile *f, char hex[][HASH_HEXMAX])
 	}
 }
 
+/*
+ * A streamed file's digests end on the hashing threads while the next
+ * file is read; vs_settle() waits for them and takes the results.
+ */
+static void
+pend_add(struct vstate *vs, struct vfile *f, bool ok)
+{
+	struct vpend *p;
+
+	if (vs->npend == vs->cappend) {
+		vs->cappend = vs->cappend ? 2 * vs->cappend : 64;
+		if ((p = realloc(vs->pend, vs->cappend * sizeof(*p))) == NULL)
+			err(EXIT_TROUBLE, NULL);
+		vs->pend = p;
+	}
+	p = &vs->pend[vs->npend++];
+	p->idx = (size_t)(f - vs->f);
+	p->ok = ok;
+	p->hex = cb_xmalloc(PHASH_MAXALGS * sizeof(*p->hex));
+	phash_close(vs->ph, p->hex);
+}
+
+static void
+vs_settle(struct vstate *vs)
+{
+	size_t	 i;
+
+	if (vs->ph != NULL)
+		phash_sync(vs->ph);
+	for (i = 0; i < vs->npend; i++) {
+		if (vs->pend[i].ok)
+			take_hashes(vs, &vs->f[vs->pend[i].idx], vs->pend[i].hex);
+		free(vs->pend[i].hex);
+	}
+	vs->npend = 0;
+}
+
 /* rd(arg, buf, n) reads like read(2). */
 static int
 consume(struct vstate *vs, struct vfile *f,
@@ -149,11 +186,8 @@ consume(struct vstate *vs, struct vfile *f,
 		vs->bytes += n;
 		progress_add(vs->pg, 0, (uint64_t)n);
 	}
-	phash_end(vs->ph, hex);
-	if (n < 0 || done != f->size)
-		return -1;
-	take_hashes(vs, f, hex);
-	return 0;
+	pend_add(vs, f, n >= 0 && done == f->size);
+	return n < 0 || done != f->size ? -1 : 0;
 }
 
 static ssize_t
@@ -470,6 +504,7 @@ set_algs(struct vstate *vs, const int *algs, int n)
 	const EVP_MD *mds[PHASH_MAXALGS];
 	int	 i;
 
+	vs_settle(vs);		/* the results of the algorithms so far */
 	phash_free(vs->ph);
 	for (i = 0; i < n; i++) {
 		vs->alg[i] = algs[i];
@@ -550,15 +585,19 @@ collect(struct vstate *vs, const char *path)
 			set_algs(vs, all, 3 + (n > 3 ? 3 : n));
 			pass_dir(vs, path, true);	/* small: read again */
 		}
-		return pass_dir(vs, path, false);
+		pass_dir(vs, path, false);
+		vs_settle(vs);
+		return 0;
 	}
 	set_algs(vs, dflt, 3);
 	if (pass_archive(vs, path, true) == -1)
 		return -1;
+	vs_settle(vs);		/* missing_algs() reads the manifests' names */
 	if (vs->res[S_ARCHIVE] != R_FAIL && vs->n > 0 &&
 	    (n = missing_algs(vs, more)) > 0) {
 		set_algs(vs, more, n);
 		pass_archive(vs, path, false);
+		vs_settle(vs);
 	}
 	return 0;
 }
@@ -569,6 +608,7 @@ vs_free(struct vstate *vs)
 	size_t	 i;
 	int	 k;
 
+	vs_settle(vs);	/* before the files its results go to are freed */
 	for (i = 0; i < vs->n; i++) {
 		free(vs->f[i].name);
 		free(vs->f[i].buf);
@@ -580,6 +620,7 @@ vs_free(struct vstate *vs)
 		json_decref(vs->prob[k]);
 	json_decref(vs->index);
 	json_decref(vs->info);
+	free(vs->pend);
 	phash_free(vs->ph);
 	free(vs->top);
 }
