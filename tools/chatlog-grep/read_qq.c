@@ -127,7 +127,21 @@ qq_head(const char *s, size_t n, struct rd_head *h, const char *prev)
 	for (e = n; e > i && s[e - 1] == ' '; e--)
 		;
 	if (e > i + 2 && s[e - 1] == ')') {
-		for (k = e - 1; k > i && (unsigned)(s[k - 1] - '0') <= 9; k--)
+		k = e - 1;
+#ifdef RD_SWAR
+		/* Eight at a time: bit 7 of each byte that is not a digit. */
+		if (k - i >= 8) {
+			uint64_t x = rd_ld8(s + k - 8) ^ 0x3030303030303030ULL;
+			uint64_t nd = (((x & 0x7f7f7f7f7f7f7f7fULL) +
+			    0x7676767676767676ULL) | x) & 0x8080808080808080ULL;
+
+			if (nd != 0)	/* k just past the last non-digit */
+				k = k - 8 + (size_t)(63 - __builtin_clzll(nd)) / 8 + 1;
+			else
+				k -= 8;
+		}
+#endif
+		for (; k > i && (unsigned)(s[k - 1] - '0') <= 9; k--)
 			;
 		if (k > i && k < e - 1 && s[k - 1] == '(') {
 			h->sid = s + k;
