@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +29,21 @@ input_opts_default(struct input_opts *o)
 	o->lim.max_expanded = 16ULL << 30;
 	o->lim.max_ratio = 100;
 	o->lim.ratio_floor = 16ULL << 20;
+}
+
+void
+walk_error(struct input_walk *w, const char *path, const char *member,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (w->opts->sync != NULL)
+		w->opts->sync(w->opts->sync_arg);
+	rec_error(w->ro, path, member, "%s", msg);
 }
 
 /* Opening without touching the access time where the kernel lets us. */
@@ -65,7 +82,7 @@ item_run(struct input_walk *w, struct input_item *it)
 	int	 rc = 0;
 
 	if (!it->failed && it->headlen == 0 && !w->opts->empty_ok) {
-		rec_error(w->ro, it->path, it->member, "'%s'%s%s is empty",
+		walk_error(w, it->path, it->member, "'%s'%s%s is empty",
 		    it->path, it->member ? " member " : "",
 		    it->member ? it->member : "");
 		item_end(it);
@@ -78,7 +95,7 @@ item_run(struct input_walk *w, struct input_item *it)
 	if (it->archive != NULL)
 		drain_member(it);
 	if (it->failed) {
-		rec_error(w->ro, it->path, it->member, "%s", it->errmsg);
+		walk_error(w, it->path, it->member, "%s", it->errmsg);
 		rc = rc ? rc : 1;
 	}
 	item_end(it);
@@ -95,7 +112,7 @@ walk_file(struct input_walk *w, const char *path, int fd, const struct stat *st)
 	    ftype_is_archive(it.mime)) {
 		item_end(&it);
 		if (lseek(fd, 0, SEEK_SET) == -1) {
-			rec_error(w->ro, path, NULL, "cannot seek '%s': %s",
+			walk_error(w, path, NULL, "cannot seek '%s': %s",
 			    path, strerror(errno));
 			return 0;
 		}
@@ -162,7 +179,7 @@ walk_dir(struct input_walk *w, const char *path)
 	int	 rc = 0;
 
 	if ((d = opendir(path)) == NULL) {
-		rec_error(w->ro, path, NULL, "cannot open directory '%s': %s",
+		walk_error(w, path, NULL, "cannot open directory '%s': %s",
 		    path, strerror(errno));
 		return 0;
 	}
@@ -198,18 +215,18 @@ walk_path(struct input_walk *w, const char *path)
 		return -1;
 	/* stat before open: opening a FIFO would block the whole run. */
 	if (stat(path, &st) == -1) {
-		rec_error(w->ro, path, NULL, "cannot open '%s': %s", path,
+		walk_error(w, path, NULL, "cannot open '%s': %s", path,
 		    strerror(errno));
 		return 0;
 	}
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(w, path);
 	if (!S_ISREG(st.st_mode)) {
-		rec_error(w->ro, path, NULL, "'%s' is not a regular file", path);
+		walk_error(w, path, NULL, "'%s' is not a regular file", path);
 		return 0;
 	}
 	if ((fd = open_readonly(path)) == -1) {
-		rec_error(w->ro, path, NULL, "cannot open '%s': %s", path,
+		walk_error(w, path, NULL, "cannot open '%s': %s", path,
 		    strerror(errno));
 		return 0;
 	}

@@ -31,6 +31,13 @@ struct input_opts {
 	unsigned	 hashes;	/* HASH_BIT()s computed on every item: SHA-256 by
 					   default; 0 when no record will name it */
 	struct input_limits lim;
+	/*
+	 * Called before the walker reports an error, so that a tool that
+	 * works on a pool can first write out the items before it (e.g.
+	 * pool_drain): records stay in input order whatever -j is.
+	 */
+	void		(*sync)(void *);
+	void		*sync_arg;
 };
 
 #define INPUT_HEADMAX	(64 * 1024)

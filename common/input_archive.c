@@ -108,7 +108,7 @@ report_missing(struct input_walk *w, const char *path, struct member_set *want)
 
 	for (i = 0; want != NULL && i < want->n; i++)
 		if (!want->seen[i])
-			rec_error(w->ro, path, want->names[i],
+			walk_error(w, path, want->names[i],
 			    "no member '%s' in '%s'", want->names[i], path);
 }
 
@@ -127,7 +127,7 @@ one_member(struct input_walk *w, const char *path, struct archive *a,
 	if ((name = member_name(a, e, path)) == NULL)
 		return 0;
 	if (unsafe_member_name(name)) {
-		rec_error(w->ro, path, name, "'%s' member '%s' has an unsafe "
+		walk_error(w, path, name, "'%s' member '%s' has an unsafe "
 		    "path: skipped", path, name);
 		free(name);
 		return 1;
@@ -137,7 +137,7 @@ one_member(struct input_walk *w, const char *path, struct archive *a,
 		return 1;
 	}
 	if (archive_entry_is_encrypted(e)) {
-		rec_error(w->ro, path, name, "'%s' member '%s' is encrypted",
+		walk_error(w, path, name, "'%s' member '%s' is encrypted",
 		    path, name);
 		free(name);
 		return 1;
@@ -164,12 +164,12 @@ walk_entries(struct input_walk *w, const char *path, struct archive *a,
 		if (r == ARCHIVE_RETRY)
 			continue;
 		if (r < ARCHIVE_WARN) {
-			rec_error(w->ro, path, NULL, "cannot read archive '%s': %s",
+			walk_error(w, path, NULL, "cannot read archive '%s': %s",
 			    path, archive_error_string(a));
 			return -1;
 		}
 		if (++as->members > w->opts->lim.max_members) {
-			rec_error(w->ro, path, NULL, "archive '%s' refused: more "
+			walk_error(w, path, NULL, "archive '%s' refused: more "
 			    "than %llu members", path,
 			    (unsigned long long)w->opts->lim.max_members);
 			return -1;
@@ -186,7 +186,7 @@ open_reader(struct input_walk *w, const char *path, int fd, const char *mime,
 	struct archive *a = archive_reader(mime, raw_only);
 
 	if (a == NULL || archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
-		rec_error(w->ro, path, NULL, "cannot open archive '%s': %s", path,
+		walk_error(w, path, NULL, "cannot open archive '%s': %s", path,
 		    a ? archive_error_string(a) : "out of memory");
 		archive_read_free(a);
 		return NULL;

@@ -31,6 +31,9 @@ int	walk_archive(struct input_walk *, const char *path, int fd,
 	    uint64_t size, const char *mime, struct member_set *);
 int	walk_stdin(struct input_walk *);
 int	open_readonly(const char *path);
+/* rec_error for the walker, after the tool's sync hook (see input_opts). */
+void	walk_error(struct input_walk *, const char *path, const char *member,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*
  * Runs the tool on one prepared item and reports what went wrong reading
  * it: 0 when all went well, 1 when the item failed, -1 when the tool

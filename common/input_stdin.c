@@ -143,7 +143,7 @@ parse_records(struct input_walk *w, struct targets *t, char *buf, size_t len)
 		if (nl > line && strspn(line, " \t\r") < (size_t)(nl - line)) {
 			if ((rec = rec_parse(line, (size_t)(nl - line), msg,
 			    sizeof(msg))) == NULL)
-				rec_error(w->ro, "-", NULL, "standard input, line "
+				walk_error(w, "-", NULL, "standard input, line "
 				    "%zu: broken record: %s", lineno, msg);
 			else {
 				record_targets(t, rec);
@@ -190,17 +190,17 @@ walk_target(struct input_walk *w, struct target *tg)
 	}
 	/* stat before open, as walk_path does: a FIFO would block the run. */
 	if (stat(tg->path, &st) == -1) {
-		rec_error(w->ro, tg->path, NULL, "cannot open '%s': %s",
+		walk_error(w, tg->path, NULL, "cannot open '%s': %s",
 		    tg->path, strerror(errno));
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rec_error(w->ro, tg->path, NULL, "'%s' is not a regular file",
+		walk_error(w, tg->path, NULL, "'%s' is not a regular file",
 		    tg->path);
 		return;
 	}
 	if ((fd = open_readonly(tg->path)) == -1) {
-		rec_error(w->ro, tg->path, NULL, "cannot open '%s': %s",
+		walk_error(w, tg->path, NULL, "cannot open '%s': %s",
 		    tg->path, strerror(errno));
 		return;
 	}
@@ -235,13 +235,13 @@ walk_stdin(struct input_walk *w)
 	char	*buf;
 
 	if ((buf = read_all(STDIN_FILENO, &len)) == NULL) {
-		rec_error(w->ro, "-", NULL, "cannot read standard input: %s",
+		walk_error(w, "-", NULL, "cannot read standard input: %s",
 		    strerror(errno));
 		return 0;
 	}
 	skip = strspn(buf, " \t\r\n");
 	if (skip == len)
-		rec_error(w->ro, "-", NULL, "standard input is empty: "
+		walk_error(w, "-", NULL, "standard input is empty: "
 		    "expected a path list or a record stream");
 	else if (buf[skip] == '{')
 		parse_records(w, &t, buf, len);

@@ -128,13 +128,27 @@ pool_submit(struct pool *p, pool_fn work, pool_fn done, void *arg)
 }
 
 void
+pool_drain(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	while (p->count > 0)
+		retire_oldest(p);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pool_sync(void *p)
+{
+	pool_drain(p);
+}
+
+void
 pool_finish(struct pool *p)
 {
 	int	 i;
 
+	pool_drain(p);
 	pthread_mutex_lock(&p->lock);
-	while (p->count > 0)
-		retire_oldest(p);
 	p->closing = true;
 	pthread_cond_broadcast(&p->work_ready);
 	pthread_mutex_unlock(&p->lock);

@@ -13,6 +13,13 @@ typedef void	(*pool_fn)(void *arg);
 
 struct pool	*pool_new(int nthreads);
 void		 pool_submit(struct pool *, pool_fn work, pool_fn done, void *arg);
+/*
+ * Waits for every job submitted so far and runs their done()s; the pool
+ * stays open.  Call it from the submitting thread only.
+ */
+void		 pool_drain(struct pool *);
+/* pool_drain with the signature of input_opts.sync. */
+void		 pool_sync(void *pool);
 /* Waits for every job, runs the remaining done()s, frees the pool. */
 void		 pool_finish(struct pool *);
 

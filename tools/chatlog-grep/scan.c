@@ -275,6 +275,8 @@ scan_run(const struct opts *o, const struct lexicon *lx,
 	io.nul = o->c.nul;
 	if (!o->c.json)
 		io.hashes = 0;	/* no record names the input: skip SHA-256 */
+	io.sync = pool_sync;	/* the walker's errors come out in input order */
+	io.sync_arg = sc.pool;
 
 	rc = input_walk(&io, o->paths, o->npaths, ro, on_item, &sc);
 	pool_finish(sc.pool);

@@ -100,6 +100,8 @@ run_checks(const struct ifc_conf *conf, const struct cli_common *c,
 	io.nul = c->nul;
 	r.ro = rec_open(stdout, "imgforge-check", c->json, argc, argv);
 	r.pool = pool_new(c->jobs);
+	io.sync = pool_sync;	/* the walker's errors come out in input order */
+	io.sync_arg = r.pool;
 	r.pg = progress_new(c->quiet);
 	input_walk(&io, paths, npaths, r.ro, item, &r);
 	pool_finish(r.pool);
