@@ -139,10 +139,74 @@ cached(struct shcache *c, const struct store *st, uint32_t doc, size_t *n)
 	return c->set[slot];
 }
 
+/*
+ * Failed pairs of masked texts.  Letters of one template mostly share
+ * their masked text exactly, so two templates on one topic would be
+ * compared once per pair of their letters; identical masked texts have
+ * identical shingle sets, so one failed comparison answers them all.
+ */
+struct failmemo {
+	uint64_t	*k;		/* (thash a ^ rotated thash b) | 1, 0 empty */
+	size_t		 n, cap;
+};
+
+static uint64_t
+pair_key(uint64_t x, uint64_t y)
+{
+	if (x > y) {
+		uint64_t t = x;
+		x = y;
+		y = t;
+	}
+	return (cd_hash64(&x, 8, y) | 1);
+}
+
+static bool
+memo_has(const struct failmemo *m, uint64_t key)
+{
+	size_t	 i;
+
+	if (m->cap == 0)
+		return false;
+	for (i = key & (m->cap - 1); m->k[i]; i = (i + 1) & (m->cap - 1))
+		if (m->k[i] == key)
+			return true;
+	return false;
+}
+
+static void
+memo_add(struct failmemo *m, uint64_t key)
+{
+	uint64_t *old = m->k;
+	size_t	 oc = m->cap, i, j;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		m->cap = oc ? oc * 2 : 4096;
+		if ((m->k = calloc(m->cap, sizeof(*m->k))) == NULL)
+			abort();
+		for (i = 0; i < oc; i++) {
+			if (!old[i])
+				continue;
+			for (j = old[i] & (m->cap - 1); m->k[j]; j = (j + 1) & (m->cap - 1))
+				;
+			m->k[j] = old[i];
+		}
+		free(old);
+	}
+	for (i = key & (m->cap - 1); m->k[i]; i = (i + 1) & (m->cap - 1))
+		if (m->k[i] == key)
+			return;
+	m->k[i] = key;
+	m->n++;
+}
+
+static struct failmemo memo;
+
 static void
 check(struct store *st, const struct cd_params *p, struct uf *u,
     struct shcache *c, uint32_t a, uint32_t b, unsigned long *verified)
 {
+	uint64_t key;
 	const uint32_t *sa, *sb;
 	uint32_t *own = NULL;
 	size_t	 na, nb;
@@ -153,6 +217,9 @@ check(struct store *st, const struct cd_params *p, struct uf *u,
 	if (p->containment == 0 && cd_sig_estimate(st->sig + (size_t)a * CD_NPERM,
 	    st->sig + (size_t)b * CD_NPERM) < p->t - CD_SIG_MARGIN)
 		return;
+	key = pair_key(st->d[a].thash, st->d[b].thash);
+	if (memo_has(&memo, key))
+		return;
 	sa = cached(c, st, a, &na);
 	if (a % CACHE == b % CACHE)	/* would evict a: load b apart */
 		nb = store_shingles(st, b, &own), sb = own;
@@ -162,6 +229,8 @@ check(struct store *st, const struct cd_params *p, struct uf *u,
 	cd_similarity(sa, na, sb, nb, &s);
 	if (cd_accept(p, &s))
 		uf_union(u, a, b);
+	else
+		memo_add(&memo, key);
 	free(own);
 }
 
@@ -203,6 +272,8 @@ cd_lsh(struct store *st, const struct cd_params *p, struct uf *u, int jobs,
 	for (i = 0; i < CACHE; i++)
 		free(c.set[i]);
 	free(k);
+	free(memo.k);
+	memset(&memo, 0, sizeof(memo));
 }
 
 struct comp {
