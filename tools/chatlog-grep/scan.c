@@ -20,14 +20,31 @@
 
 #define BATCH_BYTES	(1024 * 1024)
 #define BATCH_MSGS	16384
+#define TIME_SLOT	24	/* ISO 8601 times fit; longer go to meta */
+#define SPARE_MAX	4	/* batches kept for reuse */
 
-/* A message's metadata; strings are offsets into the batch's meta buffer. */
+/*
+ * A message's metadata.  The time is different for nearly every message,
+ * so it sits in a fixed slot of its own; sender strings are offsets into
+ * the batch's meta buffer, shared by consecutive messages of one sender.
+ */
 struct bmsg {
 	uint64_t	 index, line;
-	size_t		 time, sender, sender_id;	/* SIZE_MAX: none */
+	size_t		 sender, sender_id;	/* SIZE_MAX: none */
+	size_t		 time;		/* SIZE_MAX: none, TIME_INLINE: in tslot */
+	char		 tslot[TIME_SLOT];
+};
+#define TIME_INLINE	(SIZE_MAX - 1)
+
+struct scan;
+
+/* The last sender strings stored, to share them without strcmp. */
+struct lastmeta {
+	size_t		 at, len;	/* at == SIZE_MAX: none */
 };
 
 struct batch {
+	struct scan	*sc;
 	struct item_state *is;
 	enum chat_format fmt;
 	struct buf	 text;		/* texts joined by NUL */
@@ -36,6 +53,7 @@ struct batch {
 	struct buf	 msgs;		/* struct bmsg */
 	size_t		 n;
 	struct hits	 hits;
+	struct lastmeta	 lsender, lsid;
 	const struct matcher *m;
 	int		 rc;
 	/* the end of the item */
@@ -55,16 +73,26 @@ struct scan {
 	struct chat_reader *rd;
 	struct item_state *is;
 	struct batch	*cur;
+	struct batch	*spare[SPARE_MAX];	/* done batches, buffers kept */
+	size_t		 nspare;
 	enum chat_format fmt;
 };
 
+/*
+ * A batch, reusing a done one's buffers when there is one: batches are
+ * made and done on the walker thread, so the spares need no lock.
+ */
 static struct batch *
 batch_new(struct scan *sc)
 {
-	struct batch *b = calloc(1, sizeof(*b));
+	struct batch *b;
 
-	if (b == NULL)
+	if (sc->nspare > 0)
+		b = sc->spare[--sc->nspare];
+	else if ((b = calloc(1, sizeof(*b))) == NULL)
 		abort();
+	b->sc = sc;
+	b->lsender.at = b->lsid.at = SIZE_MAX;
 	b->is = sc->is;
 	b->m = sc->m;
 	b->fmt = sc->rd ? chat_reader_format(sc->rd) : FMT_AUTO;
@@ -74,6 +102,21 @@ batch_new(struct scan *sc)
 static void
 batch_free(struct batch *b)
 {
+	struct scan *sc = b->sc;
+
+	if (sc != NULL && sc->nspare < SPARE_MAX && b->text.cap <= 4 * BATCH_BYTES) {
+		b->text.len = b->off.len = b->meta.len = b->msgs.len = 0;
+		b->n = 0;
+		b->hits.n = 0;
+		b->rc = 0;
+		b->end = false;
+		free(b->error);
+		b->error = NULL;
+		b->sha256[0] = '\0';
+		b->size = 0;
+		sc->spare[sc->nspare++] = b;
+		return;
+	}
 	buf_free(&b->text);
 	buf_free(&b->off);
 	buf_free(&b->meta);
@@ -85,16 +128,41 @@ batch_free(struct batch *b)
 
 /* A sender usually writes several messages in a row: keep one copy. */
 static size_t
-meta_str(struct batch *b, const char *s, size_t prev)
+meta_str(struct batch *b, const char *s, struct lastmeta *last)
 {
-	size_t	 at = b->meta.len;
+	size_t	 len;
 
 	if (s == NULL)
 		return SIZE_MAX;
-	if (prev != SIZE_MAX && strcmp(b->meta.p + prev, s) == 0)
-		return prev;
-	buf_add(&b->meta, s, strlen(s) + 1);
-	return at;
+	len = strlen(s);
+	if (last->at != SIZE_MAX && last->len == len &&
+	    memcmp(b->meta.p + last->at, s, len) == 0)
+		return last->at;
+	last->at = b->meta.len;
+	last->len = len;
+	buf_add(&b->meta, s, len + 1);
+	return last->at;
+}
+
+/* The time in the message's own slot (or meta when it is unusually long). */
+static void
+meta_time(struct batch *b, struct bmsg *bm, const char *t)
+{
+	size_t	 len;
+
+	if (t == NULL) {
+		bm->time = SIZE_MAX;
+		return;
+	}
+	len = strnlen(t, TIME_SLOT);
+	if (len < TIME_SLOT) {
+		memcpy(bm->tslot, t, len + 1);
+		bm->time = TIME_INLINE;
+		return;
+	}
+	len = strlen(t);
+	bm->time = b->meta.len;
+	buf_add(&b->meta, t, len + 1);
 }
 
 static void
@@ -134,7 +202,8 @@ batch_done(void *arg)
 	for (k = 0; k < b->n; k++) {
 		msg.index = bm[k].index;
 		msg.line = bm[k].line;
-		msg.time = meta_at(b, bm[k].time);
+		msg.time = bm[k].time == TIME_INLINE ? bm[k].tslot :
+		    meta_at(b, bm[k].time);
 		msg.sender = meta_at(b, bm[k].sender);
 		msg.sender_id = meta_at(b, bm[k].sender_id);
 		msg.text = b->text.p + off[k];
@@ -163,8 +232,7 @@ on_msg(const struct chat_msg *m, void *arg)
 {
 	struct scan *sc = arg;
 	struct batch *b;
-	struct bmsg bm;
-	const struct bmsg *last;
+	struct bmsg *bm;
 	size_t	 at;
 
 	if (sc->cur == NULL) {
@@ -176,13 +244,15 @@ on_msg(const struct chat_msg *m, void *arg)
 	buf_add(&b->off, &at, sizeof(at));
 	buf_add(&b->text, m->text, m->text_len);
 	buf_add(&b->text, "", 1);
-	bm.index = m->index;
-	bm.line = m->line;
-	last = b->n > 0 ? (const struct bmsg *)(void *)b->msgs.p + b->n - 1 : NULL;
-	bm.time = meta_str(b, m->time, SIZE_MAX);
-	bm.sender = meta_str(b, m->sender, last ? last->sender : SIZE_MAX);
-	bm.sender_id = meta_str(b, m->sender_id, last ? last->sender_id : SIZE_MAX);
-	buf_add(&b->msgs, &bm, sizeof(bm));
+	/* The record is filled in place: no copy of the time slot. */
+	buf_reserve(&b->msgs, sizeof(*bm));
+	bm = (struct bmsg *)(void *)(b->msgs.p + b->msgs.len);
+	b->msgs.len += sizeof(*bm);
+	bm->index = m->index;
+	bm->line = m->line;
+	meta_time(b, bm, m->time);
+	bm->sender = meta_str(b, m->sender, &b->lsender);
+	bm->sender_id = meta_str(b, m->sender_id, &b->lsid);
 	b->n++;
 	if (b->text.len >= BATCH_BYTES || b->n >= BATCH_MSGS)
 		submit(sc);
@@ -280,6 +350,12 @@ scan_run(const struct opts *o, const struct lexicon *lx,
 
 	rc = input_walk(&io, o->paths, o->npaths, ro, on_item, &sc);
 	pool_finish(sc.pool);
+	while (sc.nspare > 0) {
+		struct batch *b = sc.spare[--sc.nspare];
+
+		b->sc = NULL;
+		batch_free(b);
+	}
 	progress_end(sc.prog);
 	return rc;
 }
