@@ -54,12 +54,12 @@ dec_encoding(const struct decoder *d)
 
 /*
  * Valid UTF-8?  Eight ASCII bytes at a time, and the three-byte CJK
- * sequences inline, since that is what chat text is made of.
+ * sequences inline, since that is what chat text is made of.  The
+ * portable fallback of the vector check below.
  */
-bool
-dec_fast_valid(const char *s, size_t len)
+static bool
+valid_scalar(const unsigned char *p, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t	 i = 0, n;
 	uint64_t w8, hi;
 	uint32_t w;
@@ -88,6 +88,117 @@ dec_fast_valid(const char *s, size_t len)
 		if ((n = u8_seqlen(p + i, len - i)) == 0)
 			return false;
 	return true;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+
+/*
+ * The table method of Keiser and Lemire ("Validating UTF-8 in less than
+ * one instruction per byte", 2021): each byte pair (previous byte, this
+ * byte) is classified by three 16-entry look-ups on the high and low
+ * nibbles, whose AND is non-zero exactly for the pairs that cannot occur
+ * in UTF-8; a byte must be a continuation exactly when the byte two or
+ * three back is a three- or four-byte lead.  32 bytes per step, CJK or
+ * not; a cut-off character at the end shows as a lead followed by the
+ * zero padding of the last block.
+ */
+#define TOO_SHORT	(1 << 0)	/* lead, then no continuation */
+#define TOO_LONG	(1 << 1)	/* ASCII, then a continuation */
+#define OVERLONG_3	(1 << 2)	/* E0 80..9F */
+#define TOO_LARGE	(1 << 3)	/* above U+10FFFF */
+#define SURROGATE	(1 << 4)	/* ED A0..BF */
+#define OVERLONG_2	(1 << 5)	/* C0, C1 */
+#define TOO_LARGE_1000	(1 << 6)
+#define OVERLONG_4	(1 << 6)	/* F0 80..8F */
+#define TWO_CONTS	(1 << 7)	/* continuation, then continuation */
+#define CARRY		(TOO_SHORT | TOO_LONG | TWO_CONTS)
+
+#define T16(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, q) \
+	_mm256_setr_epi8(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, q, \
+	    a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, q)
+
+struct v8state {
+	__m256i	 prev, err;
+};
+
+__attribute__((target("avx2"))) static inline void
+v8_block(struct v8state *st, __m256i in)
+{
+	const __m256i lo4 = _mm256_set1_epi8(0x0F);
+	const __m256i t1 = T16(TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+	    TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+	    TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS,
+	    TOO_SHORT | OVERLONG_2, TOO_SHORT,
+	    TOO_SHORT | OVERLONG_3 | SURROGATE,
+	    TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4);
+	const __m256i t2 = T16(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4,
+	    CARRY | OVERLONG_2, CARRY, CARRY,
+	    CARRY | TOO_LARGE, CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000);
+	const __m256i t3 = T16(TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+	    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+	    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT);
+	/* The previous block's last 16 bytes and this block's first 16. */
+	__m256i	 mid = _mm256_permute2x128_si256(st->prev, in, 0x21);
+	__m256i	 p1 = _mm256_alignr_epi8(in, mid, 15);
+	__m256i	 p2 = _mm256_alignr_epi8(in, mid, 14);
+	__m256i	 p3 = _mm256_alignr_epi8(in, mid, 13);
+	__m256i	 b1h = _mm256_shuffle_epi8(t1,
+	    _mm256_and_si256(_mm256_srli_epi16(p1, 4), lo4));
+	__m256i	 b1l = _mm256_shuffle_epi8(t2, _mm256_and_si256(p1, lo4));
+	__m256i	 b2h = _mm256_shuffle_epi8(t3,
+	    _mm256_and_si256(_mm256_srli_epi16(in, 4), lo4));
+	__m256i	 special = _mm256_and_si256(_mm256_and_si256(b1h, b1l), b2h);
+	__m256i	 third = _mm256_subs_epu8(p2, _mm256_set1_epi8((char)(0xE0 - 0x80)));
+	__m256i	 fourth = _mm256_subs_epu8(p3, _mm256_set1_epi8((char)(0xF0 - 0x80)));
+	__m256i	 must = _mm256_and_si256(_mm256_or_si256(third, fourth),
+	    _mm256_set1_epi8((char)0x80));
+
+	st->err = _mm256_or_si256(st->err, _mm256_xor_si256(must, special));
+	st->prev = in;
+}
+
+__attribute__((target("avx2"))) static bool
+valid_avx2(const unsigned char *p, size_t len)
+{
+	struct v8state st;
+	unsigned char last[32];
+	size_t	 i = 0;
+
+	st.prev = _mm256_setzero_si256();
+	st.err = _mm256_setzero_si256();
+	for (; i + 32 <= len; i += 32) {
+		v8_block(&st, _mm256_loadu_si256((const __m256i *)(const void *)(p + i)));
+		if ((i & 4095) == 4064 && !_mm256_testz_si256(st.err, st.err))
+			return false;		/* stop early on bad input */
+	}
+	memset(last, 0, sizeof(last));
+	memcpy(last, p + i, len - i);
+	v8_block(&st, _mm256_loadu_si256((const __m256i *)(const void *)last));
+	return _mm256_testz_si256(st.err, st.err) != 0;
+}
+#endif
+
+/* Valid UTF-8?  The vector check where the CPU has AVX2. */
+bool
+dec_fast_valid(const char *s, size_t len)
+{
+#ifdef HAVE_AVX2_PATH
+	if (__builtin_cpu_supports("avx2"))
+		return valid_avx2((const unsigned char *)s, len);
+#endif
+	return valid_scalar((const unsigned char *)s, len);
 }
 
 /* Length of a valid-UTF-8 prefix that stops before a cut-off last character. */
