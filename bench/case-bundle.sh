@@ -76,6 +76,8 @@ while [ $r -lt "$runs" ]; do
 	rm -f hand.tar case.tar case.tar.sha256 case.tar.sm3
 	r=$((r + 1))
 done
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "(create also hashes the archive it writes, SHA-256 and SM3, for the"
-echo " .sha256/.sm3 beside it; the by-hand run does not.  On a loaded machine"
-echo " the wall ratios approach the CPU ratios: threads cannot use busy cores.)"
+echo " .sha256/.sm3 beside it; the by-hand run does not: SM3 twice is most of"
+echo " create's CPU.  On a loaded machine the wall ratios approach the CPU"
+echo " ratios: threads cannot use busy cores.)"

@@ -26,8 +26,9 @@ struct boxer {
 	unsigned char	*out;		/* ow * oh * 3 */
 };
 
+/* The thumbnail's size: the image's shape within THUMB_W x THUMB_H. */
 static void
-box_init(struct boxer *b, unsigned iw, unsigned ih)
+fit(unsigned iw, unsigned ih, unsigned *ow, unsigned *oh)
 {
 	double	 s = 1.0;
 
@@ -35,10 +36,16 @@ box_init(struct boxer *b, unsigned iw, unsigned ih)
 		s = (double)THUMB_W / iw;
 	if (ih * s > THUMB_H)
 		s = (double)THUMB_H / ih;
+	*ow = iw * s < 1 ? 1 : (unsigned)(iw * s + 0.5);
+	*oh = ih * s < 1 ? 1 : (unsigned)(ih * s + 0.5);
+}
+
+static void
+box_init(struct boxer *b, unsigned iw, unsigned ih)
+{
 	b->iw = iw;
 	b->ih = ih;
-	b->ow = iw * s < 1 ? 1 : (unsigned)(iw * s);
-	b->oh = ih * s < 1 ? 1 : (unsigned)(ih * s);
+	fit(iw, ih, &b->ow, &b->oh);
 	b->cur = 0;
 	b->sum = calloc((size_t)b->ow * 4, sizeof(uint32_t));
 	b->out = calloc((size_t)b->ow * b->oh, 3);
@@ -94,7 +101,23 @@ box_free(struct boxer *b)
 struct jerr {
 	struct jpeg_error_mgr pub;
 	jmp_buf		 jb;
+	const char	*why;		/* our own reason, else libjpeg's */
 };
+
+#define JPEG_MAXSCANS	500	/* progressive files with more are refused */
+
+/* Thousands of tiny scans make a small file decode for minutes. */
+static void
+jscans(j_common_ptr c)
+{
+	struct jpeg_decompress_struct *d = (struct jpeg_decompress_struct *)c;
+	struct jerr *je = (struct jerr *)c->err;
+
+	if (d->input_scan_number > JPEG_MAXSCANS) {
+		je->why = "more than 500 scans";
+		longjmp(je->jb, 1);
+	}
+}
 
 static void
 jerr_exit(j_common_ptr c)
@@ -155,26 +178,29 @@ from_jpeg(const unsigned char *buf, size_t len, struct boxer *b, char *err,
 {
 	struct jpeg_decompress_struct d;
 	struct jerr je;
+	struct jpeg_progress_mgr pm = { jscans, 0, 0, 0, 0 };
 	unsigned char *volatile row = NULL;
 	volatile bool started = false;
-	unsigned denom;
+	unsigned denom, ow, oh;
 
 	d.err = jpeg_std_error(&je.pub);
 	je.pub.error_exit = jerr_exit;
 	je.pub.emit_message = jerr_quiet;
+	je.why = NULL;
 	if (setjmp(je.jb)) {
 		char	 msg[JMSG_LENGTH_MAX];
 
 		if (started)
 			box_free(b);
 		je.pub.format_message((j_common_ptr)&d, msg);
-		snprintf(err, errlen, "%s", msg);
+		snprintf(err, errlen, "%s", je.why ? je.why : msg);
 		jpeg_destroy_decompress(&d);
 		free(row);
 		return -1;
 	}
 	jpeg_create_decompress(&d);
-	d.mem->max_memory_to_use = 1024L << 20;
+	d.mem->max_memory_to_use = 512L << 20;	/* no backing store: refused */
+	d.progress = &pm;
 	jpeg_mem_src(&d, buf, (unsigned long)len);
 	jpeg_read_header(&d, TRUE);
 	if ((uint64_t)d.image_width * d.image_height > THUMB_MAXPIX) {
@@ -184,9 +210,9 @@ from_jpeg(const unsigned char *buf, size_t len, struct boxer *b, char *err,
 		return -1;
 	}
 	/* the smallest libjpeg scale still at least as large as the thumbnail */
+	fit(d.image_width, d.image_height, &ow, &oh);
 	for (denom = 8; denom > 1; denom /= 2)
-		if (d.image_width / denom >= THUMB_W &&
-		    d.image_height / denom >= THUMB_W)
+		if (d.image_width / denom >= ow && d.image_height / denom >= oh)
 			break;
 	d.scale_num = 1;
 	d.scale_denom = denom;
