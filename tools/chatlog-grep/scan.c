@@ -126,21 +126,31 @@ batch_free(struct batch *b)
 	free(b);
 }
 
-/* A sender usually writes several messages in a row: keep one copy. */
+/*
+ * A sender usually writes several messages in a row: keep one copy.
+ * Names and ids are short and differ early, so one loop compares with
+ * the last one stored and measures the length on the way.
+ */
 static size_t
 meta_str(struct batch *b, const char *s, struct lastmeta *last)
 {
-	size_t	 len;
+	const char *p;
+	size_t	 i = 0;
 
 	if (s == NULL)
 		return SIZE_MAX;
-	len = strlen(s);
-	if (last->at != SIZE_MAX && last->len == len &&
-	    memcmp(b->meta.p + last->at, s, len) == 0)
-		return last->at;
+	if (last->at != SIZE_MAX) {
+		p = b->meta.p + last->at;
+		while (s[i] != '\0' && s[i] == p[i])
+			i++;
+		if (s[i] == '\0' && i == last->len)
+			return last->at;
+	}
+	while (s[i] != '\0')
+		i++;
 	last->at = b->meta.len;
-	last->len = len;
-	buf_add(&b->meta, s, len + 1);
+	last->len = i;
+	buf_add(&b->meta, s, i + 1);
 	return last->at;
 }
 
