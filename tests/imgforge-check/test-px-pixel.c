@@ -414,6 +414,60 @@ test_noise(void)
 }
 
 /*
+ * Non-aligned double JPEG: a patch cut from a q60 JPEG at (3,5), pasted
+ * into a q85 page on its grid, the whole saved at q95.  The last grid
+ * outvotes the patch's everywhere; the second votes show the patch's
+ * grid (5,3).  The same page saved at q85 then q95 with nothing pasted
+ * shows nothing.
+ */
+static void
+test_second_grid(void)
+{
+	struct px_image don, page, out;
+	struct px_findings f;
+	struct px_opts o = { 0, 2 };
+	const struct px_finding *g;
+	unsigned char *tmp;
+	int y, nd;
+
+	rng = 9;
+	synth(&don, 512, 384, 3);
+	synth(&page, 512, 384, 3);
+	tmp = malloc((size_t)512 * 384 * 3);
+	out = page;
+	out.rgb = malloc((size_t)512 * 384 * 3);
+	px_resave_rgb(don.rgb, 512, 384, 60, tmp);
+	memcpy(don.rgb, tmp, (size_t)512 * 384 * 3);
+	px_resave_rgb(page.rgb, 512, 384, 85, tmp);
+	memcpy(page.rgb, tmp, (size_t)512 * 384 * 3);
+	px_resave_rgb(page.rgb, 512, 384, 95, out.rgb);
+	px_findings_init(&f, 512, 384);
+	nd = px_zero(&out, &f, &o) == 0 ? (int)detections(&f) : -1;
+	ok(nd == 0, "q85 then q95, nothing pasted: no detection (%d)", nd);
+	px_findings_free(&f);
+	/* donor pixels from (3+x, 5+y) to (160+x, 96+y): grid origin (5,3) */
+	for (y = 0; y < 160; y++)
+		memcpy(page.rgb + ((size_t)(96 + y) * 512 + 160) * 3,
+		    don.rgb + ((size_t)(5 + y) * 512 + 3) * 3, 160 * 3);
+	px_resave_rgb(page.rgb, 512, 384, 95, out.rgb);
+	px_findings_init(&f, 512, 384);
+	g = px_zero(&out, &f, &o) == 0 ? find(&f, "jpeg.grid.second") : NULL;
+	ok(g != NULL && json_integer_value(json_object_get(g->detail,
+	    "grid")) == 5 + 3 * 8 && g->region[0] < 200 &&
+	    g->region[0] + g->region[2] > 280 && g->region[1] < 136 &&
+	    g->region[1] + g->region[3] > 216,
+	    "pasted q60 patch under q95: second grid (5,3) found (%d,%d %dx%d)",
+	    g ? g->region[0] : -1, g ? g->region[1] : -1,
+	    g ? g->region[2] : -1, g ? g->region[3] : -1);
+	ok(detections(&f) == 1, "and nothing else (%d)", (int)detections(&f));
+	px_findings_free(&f);
+	free(tmp);
+	free(out.rgb);
+	freeimg(&don);
+	freeimg(&page);
+}
+
+/*
  * A rendered, noise-free area (a synthetic sky: a shallow gradient that
  * 8-bit rounding turns into flat runs and one-grey steps, and flat
  * where it is flatter still) inside a noisy image: its flat blocks are
@@ -465,6 +519,7 @@ main(void)
 	test_label();
 	test_findings();
 	test_zero();
+	test_second_grid();
 	test_null();
 	test_copymove();
 	test_dq();
