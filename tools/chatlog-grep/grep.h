@@ -151,6 +151,8 @@ struct matcher	*match_new(const struct lexicon *, enum evasion, char *err,
 int		 match_scan(const struct matcher *, const struct msgset *,
 		    struct hits *);
 void		 match_free(struct matcher *);
+/* False while a big lexicon is still compiling (scans wait for it). */
+bool		 match_ready(const struct matcher *);
 size_t		 match_npatterns(const struct matcher *);
 
 /* ---- decode.c: streaming decoding of an item to UTF-8 ---- */

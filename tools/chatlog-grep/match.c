@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "grep.h"
 #include "u8.h"
@@ -33,11 +34,24 @@ struct db {
 	unsigned	*flags, *ids;
 };
 
+/*
+ * A big lexicon of literals compiles on a thread of its own while the
+ * first messages are read; scans wait for it.  Literals cannot fail to
+ * compile for syntax, so the caller needs no answer before it starts.
+ */
+#define ASYNC_MIN	2048	/* fewer patterns compile in a blink */
+
 struct matcher {
 	const struct lexicon *lx;
 	enum evasion	 ev;
 	struct db	 main, sound;
 	pthread_key_t	 key;
+	bool		 async, ready;
+	int		 crc;
+	char		 cerr[256];
+	pthread_t	 tid;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
 };
 
 struct tls {			/* per-thread scratch and buffers */
@@ -261,6 +275,33 @@ tls_free(void *p)
 	free(t);
 }
 
+static void *
+compile_thread(void *arg)
+{
+	struct matcher *m = arg;
+	int	 rc;
+
+	rc = db_compile(&m->main, m->lx, m->cerr, sizeof(m->cerr)) == -1 ||
+	    db_compile(&m->sound, m->lx, m->cerr, sizeof(m->cerr)) == -1 ? -1 : 0;
+	pthread_mutex_lock(&m->mu);
+	m->crc = rc;
+	m->ready = true;
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+	return NULL;
+}
+
+static bool
+all_literal(const struct db *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->npats; i++)
+		if (d->pats[i].len == 0)
+			return false;
+	return true;
+}
+
 struct matcher *
 match_new(const struct lexicon *lx, enum evasion ev, char *err, size_t errlen)
 {
@@ -274,13 +315,55 @@ match_new(const struct lexicon *lx, enum evasion ev, char *err, size_t errlen)
 	ev_init();
 	for (ti = 0; ti < lx->nterms; ti++)
 		add_term(m, ti);
+	pthread_mutex_init(&m->mu, NULL);
+	pthread_cond_init(&m->cv, NULL);
+	pthread_key_create(&m->key, tls_free);
+	if (m->main.npats + m->sound.npats >= ASYNC_MIN && all_literal(&m->main) &&
+	    all_literal(&m->sound) &&
+	    pthread_create(&m->tid, NULL, compile_thread, m) == 0) {
+		m->async = true;
+		return m;
+	}
+	m->ready = true;
 	if (db_compile(&m->main, lx, err, errlen) == -1 ||
 	    db_compile(&m->sound, lx, err, errlen) == -1) {
+		pthread_key_delete(m->key);
 		match_free(m);
 		return NULL;
 	}
-	pthread_key_create(&m->key, tls_free);
 	return m;
+}
+
+bool
+match_ready(const struct matcher *cm)
+{
+	struct matcher *m = (struct matcher *)(uintptr_t)cm;
+	bool	 r;
+
+	pthread_mutex_lock(&m->mu);
+	r = m->ready;
+	pthread_mutex_unlock(&m->mu);
+	return r;
+}
+
+/*
+ * Waits for a compile on its thread.  A literal lexicon fails only when
+ * Vectorscan runs out of resources: nothing sane is left to do then.
+ */
+static void
+match_wait(const struct matcher *cm)
+{
+	struct matcher *m = (struct matcher *)(uintptr_t)cm;
+
+	pthread_mutex_lock(&m->mu);
+	while (!m->ready)
+		pthread_cond_wait(&m->cv, &m->mu);
+	pthread_mutex_unlock(&m->mu);
+	if (m->crc != 0) {
+		fflush(stdout);
+		fprintf(stderr, "chatlog-grep: %s\n", m->cerr);
+		_exit(2);
+	}
 }
 
 size_t
@@ -310,6 +393,10 @@ match_free(struct matcher *m)
 {
 	if (m == NULL)
 		return;
+	if (m->async)
+		pthread_join(m->tid, NULL);
+	pthread_mutex_destroy(&m->mu);
+	pthread_cond_destroy(&m->cv);
 	db_free(&m->main);
 	db_free(&m->sound);
 	free(m);
@@ -594,9 +681,12 @@ hits_tidy(struct hits *h, size_t start)
 int
 match_scan(const struct matcher *m, const struct msgset *ms, struct hits *out)
 {
-	struct tls *t = tls_get(m);
+	struct tls *t;
 	size_t	 i, start = out->n;
 
+	if (m->async)
+		match_wait(m);
+	t = tls_get(m);
 	if (ms->len > UINT32_MAX / 2)
 		return -1;
 	if (m->ev == EV_OFF) {

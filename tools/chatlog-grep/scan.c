@@ -22,6 +22,7 @@
 #define BATCH_MSGS	16384
 #define TIME_SLOT	24	/* ISO 8601 times fit; longer go to meta */
 #define SPARE_MAX	4	/* batches kept for reuse */
+#define HOLD_MAX	24	/* batches read ahead while the lexicon compiles */
 
 /*
  * A message's metadata.  The time is different for nearly every message,
@@ -75,6 +76,8 @@ struct scan {
 	struct batch	*cur;
 	struct batch	*spare[SPARE_MAX];	/* done batches, buffers kept */
 	size_t		 nspare;
+	struct batch	*held[HOLD_MAX];	/* in order, not yet submitted */
+	size_t		 nheld;
 	enum chat_format fmt;
 };
 
@@ -230,11 +233,43 @@ batch_done(void *arg)
 	batch_free(b);
 }
 
+/* Submits the batches held back while the lexicon was compiling. */
+static void
+release(struct scan *sc)
+{
+	size_t	 i;
+
+	for (i = 0; i < sc->nheld; i++)
+		pool_submit(sc->pool, batch_work, batch_done, sc->held[i]);
+	sc->nheld = 0;
+}
+
+/*
+ * While a big lexicon compiles, reading and parsing go on: up to
+ * HOLD_MAX batches wait here (the workers could only wait too), so
+ * memory stays bounded.
+ */
 static void
 submit(struct scan *sc)
 {
+	if (sc->nheld < HOLD_MAX && !match_ready(sc->m)) {
+		sc->held[sc->nheld++] = sc->cur;
+		sc->cur = NULL;
+		return;
+	}
+	release(sc);
 	pool_submit(sc->pool, batch_work, batch_done, sc->cur);
 	sc->cur = NULL;
+}
+
+/* The walker's errors wait for the items before them, held ones too. */
+static void
+scan_sync(void *arg)
+{
+	struct scan *sc = arg;
+
+	release(sc);
+	pool_sync(sc->pool);
 }
 
 static int
@@ -355,10 +390,11 @@ scan_run(const struct opts *o, const struct lexicon *lx,
 	io.nul = o->c.nul;
 	if (!o->c.json)
 		io.hashes = 0;	/* no record names the input: skip SHA-256 */
-	io.sync = pool_sync;	/* the walker's errors come out in input order */
-	io.sync_arg = sc.pool;
+	io.sync = scan_sync;	/* the walker's errors come out in input order */
+	io.sync_arg = &sc;
 
 	rc = input_walk(&io, o->paths, o->npaths, ro, on_item, &sc);
+	release(&sc);
 	pool_finish(sc.pool);
 	while (sc.nspare > 0) {
 		struct batch *b = sc.spare[--sc.nspare];
