@@ -22,10 +22,16 @@
  * cannot be told from repeated text.  Shifts that are multiples of 8
  * both ways are not tested either: JPEG quantises both copies alike.
  * Images over MAXPX pixels are averaged down first.
+ *
+ * Speed: the features, the sort and the comparisons are split among
+ * px_opts.threads workers; blocks with equal keys stay in scan order
+ * (by_feat breaks ties by position), so the result does not depend on
+ * the number of threads.
  */
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,7 +54,33 @@ struct cmatch {
 static int
 by_feat(const void *a, const void *b)
 {
-	return memcmp(((const struct cblk *)a)->f, ((const struct cblk *)b)->f, 16);
+	const struct cblk *p = a, *q = b;
+	int c = memcmp(p->f, q->f, 16);
+
+	if (c != 0)
+		return c;
+	if (p->y != q->y)
+		return p->y < q->y ? -1 : 1;
+	return (p->x > q->x) - (p->x < q->x);
+}
+
+/* Runs fn(arg + i * size) for i < nt, on nt - 1 new threads and this one. */
+static void
+run_par(void *(*fn)(void *), void *arg, size_t size, int nt)
+{
+	pthread_t th[64];
+	int started[64] = { 0 }, t;
+
+	for (t = 1; t < nt; t++)
+		started[t] = pthread_create(&th[t], NULL, fn,
+		    (char *)arg + (size_t)t * size) == 0;
+	for (t = 1; t < nt; t++)
+		if (!started[t])
+			fn((char *)arg + (size_t)t * size);
+	fn(arg);
+	for (t = 1; t < nt; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
 }
 
 static int
@@ -168,22 +200,25 @@ boxsum(const double *t, size_t W, int x, int y, int s)
 	    t[y * W + x];
 }
 
-/*
- * Textured blocks (standard deviation well above the noise: flat
- * blocks match anything) with their quantised cell means.
- */
-static size_t
-features(const float *L, int w, int h, double sig, struct cblk *b)
-{
-	double *si, *sq, m, sd, step = fmax(2.0, 2 * sig);
-	size_t n = 0, W = (size_t)w + 1;
-	int x, y, c;
+struct fjob {
+	const double	*si, *sq;
+	int		 w, y0, y1;
+	double		 sig;
+	struct cblk	*b;	/* this job's rows' slots */
+	size_t		 n;
+};
 
-	if (integrals(L, w, h, &si, &sq) != 0) {
-		free(si), free(sq);
-		return 0;
-	}
-	for (y = 0; y + BS <= h; y++)
+static void *
+feat_rows(void *arg)
+{
+	struct fjob *j = arg;
+	const double *si = j->si, *sq = j->sq;
+	double m, sd, sig = j->sig, step = fmax(2.0, 2 * sig);
+	size_t n = 0, W = (size_t)j->w + 1;
+	struct cblk *b = j->b;
+	int x, y, c, w = j->w;
+
+	for (y = j->y0; y < j->y1; y++)
 		for (x = 0; x + BS <= w; x++) {
 			m = boxsum(si, W, x, y, BS) / (BS * BS);
 			sd = sqrt(fmax(0, boxsum(sq, W, x, y, BS) / (BS * BS) -
@@ -198,8 +233,86 @@ features(const float *L, int w, int h, double sig, struct cblk *b)
 			b[n].x = x, b[n].y = y;
 			n++;
 		}
+	j->n = n;
+	return NULL;
+}
+
+/*
+ * Textured blocks (standard deviation well above the noise: flat
+ * blocks match anything) with their quantised cell means, in scan
+ * order, into b; their number.
+ */
+static size_t
+features(const float *L, int w, int h, double sig, struct cblk *b, int nt)
+{
+	struct fjob j[64];
+	double *si, *sq;
+	size_t n = 0;
+	int t, rows = h - BS + 1;
+
+	if (integrals(L, w, h, &si, &sq) != 0) {
+		free(si), free(sq);
+		return 0;
+	}
+	for (t = 0; t < nt; t++)
+		j[t] = (struct fjob){ si, sq, w, rows * t / nt,
+		    rows * (t + 1) / nt, sig,
+		    b + (size_t)(rows * t / nt) * (w - BS + 1), 0 };
+	run_par(feat_rows, j, sizeof(j[0]), nt);
+	for (t = 0; t < nt; t++) {
+		memmove(b + n, j[t].b, j[t].n * sizeof(*b));
+		n += j[t].n;
+	}
 	free(si), free(sq);
 	return n;
+}
+
+struct sjob {
+	struct cblk	*b;
+	size_t		 n;
+};
+
+static void *
+sort_part(void *arg)
+{
+	struct sjob *j = arg;
+
+	qsort(j->b, j->n, sizeof(*j->b), by_feat);
+	return NULL;
+}
+
+/*
+ * Sorts b by key: nt parts sorted in parallel, then merged two by two
+ * through tmp (n blocks); by_feat is a total order, so the result is
+ * that of one sort.  Returns the sorted array (b or tmp).
+ */
+static struct cblk *
+sort_blocks(struct cblk *b, struct cblk *tmp, size_t n, int nt)
+{
+	struct sjob j[64];
+	size_t bound[65], i, k, o;
+	int t, np;
+
+	if (tmp == NULL)
+		nt = 1;
+	for (t = 0; t <= nt; t++)
+		bound[t] = n * (size_t)t / (size_t)nt;
+	for (t = 0; t < nt; t++)
+		j[t] = (struct sjob){ b + bound[t], bound[t + 1] - bound[t] };
+	run_par(sort_part, j, sizeof(j[0]), nt);
+	for (np = nt; np > 1; np = (np + 1) / 2) {
+		for (t = 0, o = 0; t < np; t += 2) {
+			size_t a0 = bound[t], a1 = bound[t + 1];
+			size_t b1 = t + 1 < np ? bound[t + 2] : a1;
+			for (i = a0, k = a1; i < a1 || k < b1; )
+				tmp[o++] = k >= b1 || (i < a1 &&
+				    by_feat(&b[i], &b[k]) <= 0) ? b[i++] : b[k++];
+			bound[t / 2] = a0;
+		}
+		bound[(np + 1) / 2] = n;
+		{ struct cblk *sw = b; b = tmp; tmp = sw; }
+	}
+	return b;
 }
 
 static double
@@ -288,18 +401,31 @@ far(const struct cblk *p, const struct cblk *q, double step, double tau)
 	return 0;
 }
 
-/* Pairs of blocks close in the sort and in the pixels, by shift. */
-static size_t
-matches(const float *L, int w, struct cblk *b, size_t n, double tau,
-    double step, struct cmatch **out)
-{
-	size_t i, j, nm = 0, cap = 1024;
-	struct cmatch *m = malloc(cap * sizeof(*m)), *t;
-	const struct cblk *p, *q;
+struct mjob {
+	const float		*L;
+	const struct cblk	*b;
+	size_t			 n, i0, i1, nm;
+	int			 w;
+	double			 tau, step;
+	struct cmatch		*m;	/* NULL on no memory */
+};
 
+/* The matches of the blocks i0..i1-1 with their sorted successors. */
+static void *
+match_part(void *arg)
+{
+	struct mjob *mj = arg;
+	const struct cblk *b = mj->b, *p, *q;
+	const float *L = mj->L;
+	size_t i, j, nm = 0, cap = 1024, n = mj->n;
+	struct cmatch *m = malloc(cap * sizeof(*m)), *t;
+	double tau = mj->tau, step = mj->step;
+	int w = mj->w;
+
+	mj->m = m;
 	if (m == NULL)
-		return (size_t)-1;
-	for (i = 0; i < n; i++)
+		return NULL;
+	for (i = mj->i0; i < mj->i1; i++)
 		for (j = i + 1; j < n && j <= i + NCMP; j++) {
 			if (!pair(b, i, j, &p, &q) || far(p, q, step, tau))
 				continue;
@@ -313,8 +439,35 @@ matches(const float *L, int w, struct cblk *b, size_t n, double tau,
 			m[nm++] = (struct cmatch){ p->x, p->y, q->x - p->x,
 			    q->y - p->y };
 		}
+	mj->m = m, mj->nm = nm;
+	return NULL;
+}
+
+/* Pairs of blocks close in the sort and in the pixels, in block order. */
+static size_t
+matches(const float *L, int w, const struct cblk *b, size_t n, double tau,
+    double step, struct cmatch **out, int nt)
+{
+	struct mjob j[64];
+	size_t nm = 0, o = 0;
+	struct cmatch *m;
+	int t, bad = 0;
+
+	for (t = 0; t < nt; t++)
+		j[t] = (struct mjob){ L, b, n, n * (size_t)t / (size_t)nt,
+		    n * (size_t)(t + 1) / (size_t)nt, 0, w, tau, step, NULL };
+	run_par(match_part, j, sizeof(j[0]), nt);
+	for (t = 0; t < nt; t++)
+		nm += j[t].nm, bad |= j[t].m == NULL;
+	m = bad ? NULL : malloc((nm ? nm : 1) * sizeof(*m));
+	for (t = 0; t < nt; t++) {
+		if (m != NULL && j[t].nm > 0)
+			memcpy(m + o, j[t].m, j[t].nm * sizeof(*m));
+		o += j[t].nm;
+		free(j[t].m);
+	}
 	*out = m;
-	return nm;
+	return m == NULL ? (size_t)-1 : nm;
 }
 
 static void
@@ -443,10 +596,10 @@ int
 px_copymove(const struct px_image *im, struct px_findings *f,
     const struct px_opts *o)
 {
-	int w, h, sc = 1;
+	int w, h, sc = 1, nt;
 	float *L;
 	double sig, tau, lp1, lnt;
-	struct cblk *b = NULL;
+	struct cblk *b = NULL, *tmp, *sb;
 	struct cmatch *m = NULL;
 	size_t n, nm;
 
@@ -470,11 +623,14 @@ px_copymove(const struct px_image *im, struct px_findings *f,
 		free(L);
 		return -1;
 	}
-	n = features(L, w, h, sig, b);
-	qsort(b, n, sizeof(*b), by_feat);
-	tau = threshold(L, w, b, n);
+	nt = px_nthreads(o, h);
+	n = features(L, w, h, sig, b, nt);
+	tmp = nt > 1 ? malloc((n ? n : 1) * sizeof(*b)) : NULL;
+	sb = sort_blocks(b, tmp, n, nt);
+	tau = threshold(L, w, sb, n);
 	lnt = 2 * log10((double)(w - BS + 1) * (h - BS + 1));
-	nm = matches(L, w, b, n, tau, fmax(2.0, 2 * sig), &m);
+	nm = matches(L, w, sb, n, tau, fmax(2.0, 2 * sig), &m, nt);
+	free(tmp);
 	if (nm != (size_t)-1)
 		groups(im, f, m, nm, sc, sig, lnt, lp1, o);
 	px_add(f, "info.copymove", 0, NULL, json_pack("{s:f,s:f,s:b,s:I,s:I,s:i}",
