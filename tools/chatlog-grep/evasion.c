@@ -170,6 +170,49 @@ next_cp(const char *s, size_t len, size_t *i)
 	return (uint32_t)u8_next(s, len, i);
 }
 
+/*
+ * Chat text is mostly CJK, three bytes a character, and mostly folds to
+ * itself: a run of those is decoded, looked up and copied here, with
+ * restrict pointers so the table and the input stay in registers.
+ */
+static char *
+fold_cjk(const unsigned char *restrict p, size_t len, size_t *ip,
+    char *restrict o, uint32_t *prevp)
+{
+	const uint32_t *restrict tab = ftab;
+	size_t	 i = *ip;
+	uint32_t prev = *prevp, c0, c1, c2, cp, f;
+
+	while (i + 3 <= len && (p[i] & 0xF0) == 0xE0) {
+		c0 = p[i];
+		c1 = p[i + 1];
+		c2 = p[i + 2];
+		cp = (c0 & 0x0F) << 12 | (c1 & 0x3F) << 6 | (c2 & 0x3F);
+		f = tab[cp];
+		i += 3;
+		if (f >= DROP_SEP || (f == prev && f >= 0x80))
+			continue;
+		prev = f;
+		if (f == cp) {
+			o[0] = (char)c0;
+			o[1] = (char)c1;
+			o[2] = (char)c2;
+			o += 3;
+		} else if (f < 0x80)
+			*o++ = (char)f;
+		else if (f >= 0x800 && f < 0x10000) {
+			o[0] = (char)(0xE0 | f >> 12);
+			o[1] = (char)(0x80 | (f >> 6 & 0x3F));
+			o[2] = (char)(0x80 | (f & 0x3F));
+			o += 3;
+		} else
+			o += u8_put(o, (int32_t)f);
+	}
+	*ip = i;
+	*prevp = prev;
+	return o;
+}
+
 void
 ev_fold(const char *s, size_t len, struct buf *out, struct buf *src)
 {
@@ -183,36 +226,9 @@ ev_fold(const char *s, size_t len, struct buf *out, struct buf *src)
 		buf_reserve(src, (2 * len + 8) * sizeof(uint32_t));
 	o = out->p + out->len;
 	while (i < len) {
-		const unsigned char *q = (const unsigned char *)s + i;
-
-		/*
-		 * Chat text is mostly CJK, three bytes a character, and mostly
-		 * folds to itself: decode, look up and copy those inline.
-		 */
-		if (src == NULL && (q[0] & 0xF0) == 0xE0 && i + 3 <= len) {
-			cp = (uint32_t)(q[0] & 0x0F) << 12 |
-			    (uint32_t)(q[1] & 0x3F) << 6 | (q[2] & 0x3F);
-			f = ftab[cp];
-			i += 3;
-			if (f >= DROP_SEP || (f == prev && f >= 0x80))
-				continue;
-			prev = f;
-			if (f == cp) {
-				o[0] = (char)q[0];
-				o[1] = (char)q[1];
-				o[2] = (char)q[2];
-				o += 3;
-				continue;
-			}
-			if (f < 0x80)
-				*o++ = (char)f;
-			else if (f >= 0x800 && f < 0x10000) {
-				o[0] = (char)(0xE0 | f >> 12);
-				o[1] = (char)(0x80 | (f >> 6 & 0x3F));
-				o[2] = (char)(0x80 | (f & 0x3F));
-				o += 3;
-			} else
-				o += u8_put(o, (int32_t)f);
+		if (src == NULL && i + 3 <= len &&
+		    ((unsigned char)s[i] & 0xF0) == 0xE0) {
+			o = fold_cjk((const unsigned char *)s, len, &i, o, &prev);
 			continue;
 		}
 		at = i;
