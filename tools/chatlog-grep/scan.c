@@ -22,7 +22,7 @@
 #define BATCH_MSGS	16384
 #define TIME_SLOT	24	/* ISO 8601 times fit; longer go to meta */
 #define SPARE_MAX	4	/* batches kept for reuse */
-#define HOLD_MAX	24	/* batches read ahead while the lexicon compiles */
+#define HOLD_MAX	8	/* batches read ahead while the lexicon compiles (~2 MB each) */
 
 /*
  * A message's metadata.  The time is different for nearly every message,
