@@ -54,13 +54,10 @@ IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.s
 	tests/imgforge-check/03-records.sh tests/imgforge-check/04-meta.sh \
 	tests/imgforge-check/05-bad-input.sh tests/imgforge-check/06-maps.sh \
 	tests/imgforge-check/07-exif-samples.sh tests/imgforge-check/08-samples-authentic.sh \
-	tests/imgforge-check/10-examples.sh tests/imgforge-check/11-jobs.sh \
+	tests/imgforge-check/09-samples-forged.sh tests/imgforge-check/10-examples.sh tests/imgforge-check/11-jobs.sh \
 	tests/imgforge-check/12-inputs.sh
 TESTS += $(IMGFORGE_TESTS)
-# 09-samples-forged.sh (every forged sample flagged) joins IMGFORGE_TESTS
-# when the pixel detectors flag forged_resave.jpg, forged_seal.jpg and
-# screen_pay_forged_digit.png, which carry no container clue.
-EXTRA_DIST += $(IMGFORGE_TESTS) tests/imgforge-check/09-samples-forged.sh \
+EXTRA_DIST += $(IMGFORGE_TESTS) tests/imgforge-check/09-samples-forged.sh.stdout.exact \
 	tests/imgforge-check/05-bad-input.sh.stdout.exact \
 	tests/imgforge-check/07-exif-samples.sh.stdout.exact \
 	tests/imgforge-check/08-samples-authentic.sh.stdout.exact \
