@@ -238,89 +238,101 @@ count_zeros(const float *L, int w, int h, unsigned char *z,
  * separably: per block row the maximum over 8 origins, how many reach
  * it and (when one does) which; then the same down 8 block rows.  A
  * pixel at x is covered by the blocks starting at x-7..x.
+ *
+ * Every quantity fits a byte (at most 64 zeros, at most 64 blocks
+ * reaching the maximum; which block is kept as its offset 0..7 and only
+ * read when exactly one reaches it, so the sums of offsets may wrap), so
+ * the rows are processed 16 pixels at a time in byte vectors: GCC and
+ * Clang vector extensions, which compile to SSE2/NEON or to scalar code.
  */
-struct hrow {
-	int	*m, *c, *a;
-};
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
 
-/* Scratch rows of one vote worker, wp ints each. */
-struct vscratch {
-	int	*t, *m, *c, *a, *b;
-};
-
-/*
- * Loops split per shift, over rows padded to 8, written as fixed-length
- * inner loops so that each one vectorises (-O2 vectorises no other).
- */
-static void
-hmax_row(const unsigned char *zrow, int nx, int wp, const struct vscratch *s,
-    struct hrow *o)
+static inline v16u8
+vld(const uint8_t *p)
 {
-	int *restrict t = s->t, *restrict m = o->m, *restrict c = o->c;
-	int *restrict a = o->a;
-	int x, xb, i, k;
+	v16u8 v;
 
-	for (x = 0; x < 8; x++)
-		t[x] = 0;
-	for (x = 0; x < nx; x++)
-		t[8 + x] = zrow[x] & 0x7f;
-	for (x = nx; x < wp + 8; x++)
-		t[8 + x] = 0;
-	for (xb = 0; xb < wp; xb += 8)
-		for (i = 0; i < 8; i++)
-			m[xb + i] = 0, c[xb + i] = 0, a[xb + i] = 0;
-	for (k = 0; k < 8; k++) {
-		const int *restrict tk = t + 1 + k;
-		for (xb = 0; xb < wp; xb += 8)
-			for (i = 0; i < 8; i++)
-				m[xb + i] = tk[xb + i] > m[xb + i] ?
-				    tk[xb + i] : m[xb + i];
-	}
-	for (k = 0; k < 8; k++) {
-		const int *restrict tk = t + 1 + k;
-		for (xb = 0; xb < wp; xb += 8)
-			for (i = 0; i < 8; i++) {
-				int e = tk[xb + i] == m[xb + i];
-				c[xb + i] += e;
-				a[xb + i] += e * (xb + i - 7 + k);
-			}
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline void
+vst(uint8_t *p, v16u8 v)
+{
+	memcpy(p, &v, sizeof v);
+}
+
+static inline v16u8
+vmax(v16u8 a, v16u8 b)
+{
+	v16u8 gt = (v16u8)(a > b);
+
+	return (a & gt) | (b & ~gt);
+}
+
+#define PAD16(n)	(((n) + 15) & ~15)
+
+/* One block row: max over the 8 origins x-7..x, how many reach it, which (offset k). */
+struct hrow {
+	uint8_t	*m, *c, *a;
+};
+
+/* t: wp + 32 bytes of scratch. */
+static void
+hmax_row(const unsigned char *zrow, int nx, int wp, uint8_t *t,
+    const struct hrow *o)
+{
+	const v16u8 lo7 = (v16u8){ 0 } + 0x7f;
+	int xb, k;
+
+	memset(t, 0, 8);
+	memcpy(t + 8, zrow, (size_t)nx);
+	memset(t + 8 + nx, 0, (size_t)(wp + 32 - 8 - nx));
+	for (xb = 0; xb < wp + 32; xb += 16)
+		vst(t + xb, vld(t + xb) & lo7);
+	for (xb = 0; xb < wp; xb += 16) {
+		const uint8_t *tk = t + 1 + xb;
+		v16u8 m = vld(tk), c = { 0 }, a = { 0 };
+
+		for (k = 1; k < 8; k++)
+			m = vmax(m, vld(tk + k));
+		for (k = 0; k < 8; k++) {
+			v16u8 e = (v16u8)(vld(tk + k) == m);
+			c -= e;
+			a += e & (uint8_t)k;
+		}
+		vst(o->m + xb, m), vst(o->c + xb, c), vst(o->a + xb, a);
 	}
 }
 
 static void
-vote_row(const struct hrow r[8], int y, int wp, const struct vscratch *s,
-    const unsigned char *z, int nx, int w, signed char *vrow)
+vote_row(const struct hrow r[8], int y, int wp, const unsigned char *z,
+    int nx, int w, signed char *vrow)
 {
-	int *restrict m = s->m, *restrict c = s->c, *restrict a = s->a;
-	int *restrict b = s->b;
-	int x, xb, i, j;
+	int x, xb, j;
 
-	for (xb = 0; xb < wp; xb += 8)
-		for (i = 0; i < 8; i++)
-			m[xb + i] = 0, c[xb + i] = 0, a[xb + i] = 0, b[xb + i] = 0;
-	for (j = 0; j < 8; j++) {
-		const int *restrict rm = r[j].m;
-		for (xb = 0; xb < wp; xb += 8)
-			for (i = 0; i < 8; i++)
-				m[xb + i] = rm[xb + i] > m[xb + i] ?
-				    rm[xb + i] : m[xb + i];
+	for (xb = 0; xb < wp; xb += 16) {
+		v16u8 m = vld(r[0].m + xb), c = { 0 }, a = { 0 }, b = { 0 };
+		uint8_t cs[16], as[16], bs[16], ms[16];
+
+		for (j = 1; j < 8; j++)
+			m = vmax(m, vld(r[j].m + xb));
+		for (j = 0; j < 8; j++) {
+			v16u8 e = (v16u8)(vld(r[j].m + xb) == m);
+			c += e & vld(r[j].c + xb);
+			a += e & vld(r[j].a + xb);
+			b += e & (uint8_t)j;
+		}
+		vst(ms, m), vst(cs, c), vst(as, a), vst(bs, b);
+		for (j = 0; j < 16; j++) {
+			x = xb + j;
+			if (x < 7 || x > w - 8 || ms[j] == 0 || cs[j] != 1)
+				continue;
+			int bx = x - 7 + as[j], by = y - 7 + bs[j];
+			if (!(z[(size_t)by * nx + bx] & 0x80))
+				vrow[x] = (signed char)(bx % 8 + by % 8 * 8);
+		}
 	}
-	for (j = 0; j < 8; j++) {
-		const int *restrict rm = r[j].m, *restrict rc = r[j].c;
-		const int *restrict ra = r[j].a;
-		const int by = y - 7 + j;
-		for (xb = 0; xb < wp; xb += 8)
-			for (i = 0; i < 8; i++) {
-				int e = rm[xb + i] == m[xb + i];
-				c[xb + i] += e * rc[xb + i];
-				a[xb + i] += e * ra[xb + i];
-				b[xb + i] += e * by;
-			}
-	}
-	for (x = 7; x <= w - 8; x++)
-		if (m[x] != 0 && c[x] == 1 &&
-		    !(z[(size_t)b[x] * nx + a[x]] & 0x80))
-			vrow[x] = (signed char)(a[x] % 8 + b[x] % 8 * 8);
 }
 
 struct vjob {
@@ -334,11 +346,10 @@ static void *
 vote_rows(void *arg)
 {
 	struct vjob *v = arg;
-	int w = v->w, nx = w - 7, wp = PAD8(w), y, j;
-	int *buf = malloc(((size_t)24 * wp + 5 * ((size_t)wp + 16)) * sizeof(int));
+	int w = v->w, nx = w - 7, wp = PAD16(w), y, j;
+	uint8_t *buf = malloc((size_t)24 * wp + wp + 32);
 	signed char *vrow = malloc((size_t)wp);
 	struct hrow ring[8], cur[8];
-	struct vscratch s;
 
 	if (buf == NULL || vrow == NULL) {
 		v->err = 1;
@@ -349,18 +360,16 @@ vote_rows(void *arg)
 		ring[j].c = buf + (size_t)(8 + j) * wp;
 		ring[j].a = buf + (size_t)(16 + j) * wp;
 	}
-	s.t = buf + (size_t)24 * wp;
-	s.m = s.t + wp + 16, s.c = s.m + wp + 16, s.a = s.c + wp + 16;
-	s.b = s.a + wp + 16;
 	for (y = v->y0 - 7 < 0 ? 0 : v->y0 - 7; y < v->y1 && y <= v->h - 8; y++) {
 		/* block row y enters the ring; pixel row y (>= 7) is decided */
-		hmax_row(v->z + (size_t)y * nx, nx, wp, &s, &ring[y % 8]);
+		hmax_row(v->z + (size_t)y * nx, nx, wp, buf + (size_t)24 * wp,
+		    &ring[y % 8]);
 		if (y < 7 || y < v->y0)
 			continue;
 		for (j = 0; j < 8; j++)
 			cur[j] = ring[(y - 7 + j) % 8];
 		memset(vrow, -1, (size_t)wp);
-		vote_row(cur, y, wp, &s, v->z, nx, w, vrow);
+		vote_row(cur, y, wp, v->z, nx, w, vrow);
 		memcpy(v->votes + (size_t)y * w, vrow, (size_t)w);
 	}
 out:
