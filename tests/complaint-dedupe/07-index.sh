@@ -14,7 +14,7 @@ printf "$u" 孙八 2022年3月4日 50000元 >b3.txt
 
 expect_exit 1 complaint-dedupe --index idx a1.txt a2.txt b1.txt
 [ -s idx ] || fail "no index written"
-head -1 idx | jq -e '.index == 1 and .threshold == 0.5' >/dev/null || fail "bad index header"
+head -1 idx | jq -e '.index == 2 and .threshold == 0.5' >/dev/null || fail "bad index header"
 expect_exit 1 complaint-dedupe --index idx --json a3.txt b2.txt b3.txt
 expect_records out
 expect_jq '[.[] | select(.type == "cluster")] | length == 2' out
@@ -30,5 +30,10 @@ expect_exit 0 complaint-dedupe --index idx c.txt
 # an index built with another threshold is refused
 expect_exit 2 complaint-dedupe --index idx -t 0.7 c.txt
 expect_grep "use the same" err
+# an index of the older format (another shingle hash) is refused, not misread
+sed '1s/"index": *2/"index": 1/' idx >old
+head -1 old | jq -e '.index == 1' >/dev/null || fail "could not make an old index"
+expect_exit 2 complaint-dedupe --index old c.txt
+expect_grep "not a complaint-dedupe index" err
 printf 'not an index\n' >bad
 expect_exit 2 complaint-dedupe --index bad c.txt

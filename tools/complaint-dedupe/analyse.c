@@ -30,8 +30,7 @@ cd_analyse(const char *text, size_t len, const struct cd_params *p,
 	l->thash = cd_hash64(l->masked, l->maskedlen, 2);
 	n = cd_shingles(l->masked, l->maskedlen, p->ngram, &sh);
 	cd_minhash(sh, n, p, l->band, l->sig);
-	l->nsh = cd_set(sh, n, &l->set);
-	free(sh);
+	l->nsh = cd_set(sh, n, &l->set);	/* sh: per-thread scratch */
 	return 0;
 }
 

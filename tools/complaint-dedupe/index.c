@@ -17,7 +17,7 @@
 #include "cd.h"
 #include "rec.h"
 
-#define INDEX_FORMAT	1
+#define INDEX_FORMAT	2	/* 2: rolling shingle hash */
 
 static void
 b64(struct buf *b, const void *data, size_t n)

@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
+#include <utf8proc.h>
+
 #include "cd.h"
 #include "u8.h"
 
@@ -132,68 +136,223 @@ fast_fold(int32_t c)
 	return -1;
 }
 
-static char *
-fast_path(const char *s, size_t len, size_t *outlen)
-{
-	char	*f, *p;
-	size_t	 i = 0;
-	int32_t	 c;
+#define NF_END	(-2)	/* past the last code point */
 
-	if (!u8_valid(s, len) || (f = malloc(len + 1)) == NULL)
+/*
+ * Beyond fast_fold: Latin-1 and Latin Extended (names, garbled copies),
+ * general punctuation ('…' is in a third of letters), CJK symbols and
+ * kana, and the half-width forms.  Their folds are asked of u8_fold once,
+ * one code point at a time, and kept in a table.  Folding a string code
+ * point by code point equals folding it whole only when nothing can
+ * reorder or compose across code points, so a code point is kept only if
+ * it and every code point of its fold are starters (canonical combining
+ * class 0) outside the Hangul jamo (the starters that compose with each
+ * other); anything else (a combining mark in the text) takes the whole
+ * letter to u8_fold.
+ */
+#define FT_NONE		0xFF	/* not in the table: u8_fold */
+struct fold_ent {
+	uint8_t	 n;		/* code points of the fold, or FT_NONE */
+	int32_t	 cp[3];
+};
+static const struct { int32_t lo, hi; } ft_ranges[] = {
+	{ 0x80, 0x24F }, { 0x2000, 0x206F }, { 0x3000, 0x30FF },
+	{ 0xFF00, 0xFF9F }, { 0xFFE0, 0xFFEF }
+};
+#define FT_SIZE	(0x250 - 0x80 + 0x70 + 0x100 + 0xA0 + 0x10)
+static struct fold_ent ft[FT_SIZE];
+static pthread_once_t ft_once = PTHREAD_ONCE_INIT;
+
+static int
+ft_index(int32_t c)
+{
+	size_t	 k;
+	int	 base = 0;
+
+	for (k = 0; k < sizeof(ft_ranges) / sizeof(ft_ranges[0]); k++) {
+		if (c >= ft_ranges[k].lo && c <= ft_ranges[k].hi)
+			return base + (c - ft_ranges[k].lo);
+		base += ft_ranges[k].hi - ft_ranges[k].lo + 1;
+	}
+	return -1;
+}
+
+static bool
+starter(int32_t c)
+{
+	return utf8proc_get_property(c)->combining_class == 0 &&
+	    !(c >= 0x1100 && c <= 0x11FF) && !(c >= 0xA960 && c <= 0xA97F) &&
+	    !(c >= 0xD7B0 && c <= 0xD7FF) && !(c >= 0xAC00 && c <= 0xD7A3);
+}
+
+static void
+ft_build(void)
+{
+	size_t	 k, flen, j;
+	int32_t	 c, f;
+	int	 i;
+	char	 u[4], *out;
+	struct fold_ent *e;
+
+	for (k = 0; k < sizeof(ft_ranges) / sizeof(ft_ranges[0]); k++)
+		for (c = ft_ranges[k].lo; c <= ft_ranges[k].hi; c++) {
+			e = &ft[ft_index(c)];
+			e->n = FT_NONE;
+			if (!starter(c) || (c >= 0xFFA0 && c <= 0xFFDC) ||
+			    (out = u8_fold(u, (size_t)u8_put(u, c), &flen)) == NULL)
+				continue;
+			for (j = 0, i = 0; j < flen && i <= 3; i++) {
+				f = cd_next(out, flen, &j);
+				if (i == 3 || !starter(f))
+					i = 4;
+				else
+					e->cp[i] = f;
+			}
+			if (i <= 3)
+				e->n = (uint8_t)i;
+			free(out);
+		}
+}
+
+/* The folded code points of c into cp[]; -1: u8_fold must do it. */
+static inline int
+fold_cp(int32_t c, int32_t cp[3])
+{
+	const struct fold_ent *e;
+	int	 k;
+
+	if ((cp[0] = fast_fold(c)) >= 0)
+		return 1;
+	if ((k = ft_index(c)) < 0)
+		return -1;
+	e = &ft[k];
+	if (e->n == FT_NONE)
+		return -1;
+	memcpy(cp, e->cp, sizeof(e->cp));
+	return e->n;
+}
+
+/* Reads the folded stream one code point at a time. */
+struct freader {
+	const char *s;
+	size_t	 len, i;
+	int32_t	 q[3];
+	int	 nq, iq;
+};
+
+static inline int32_t
+fr_next(struct freader *r)
+{
+	int	 n;
+
+	while (r->iq == r->nq) {
+		if (r->i >= r->len)
+			return NF_END;
+		if ((n = fold_cp(cd_next(r->s, r->len, &r->i), r->q)) < 0)
+			return -1;
+		r->nq = n, r->iq = 0;
+	}
+	return r->q[r->iq++];
+}
+
+struct nstate {
+	char	*p;		/* output (see the sizes where it is allocated) */
+	int32_t	 prev;
+	bool	 pend_space;
+};
+
+/*
+ * One folded code point c into the output; next is the folded code point
+ * after it (0 at the end), for the '.' and thousands-separator rules.
+ */
+static inline void
+emit(struct nstate *st, int32_t c, int32_t next)
+{
+	if (is_space(c) || c < 0x20 || c == 0x7F) {
+		st->pend_space = st->prev != 0;
+		return;
+	}
+	if (c == '.') {
+		if (!keeps_dot(st->prev, next))
+			c = 0x3002;
+	} else if (c == ',' && st->prev >= '0' && st->prev <= '9' &&
+	    next >= '0' && next <= '9')
+		;	/* a thousands separator: 72,000.00 */
+	else
+		c = fold_punct(c);
+	/* A space only survives between two non-CJK word characters. */
+	if (st->pend_space && !is_cjk(st->prev) && !is_cjk(c) &&
+	    st->prev < 0x3000 && c < 0x3000)
+		*st->p++ = ' ';
+	st->pend_space = false;
+	st->p += u8_put(st->p, c);
+	st->prev = c;
+}
+
+/*
+ * The common case in one pass: valid UTF-8 whose every code point
+ * fast_fold or the table knows.  NULL (nothing allocated) when some code
+ * point needs utf8proc.
+ */
+static char *
+fast_normalize(const char *s, size_t len, size_t *outlen)
+{
+	struct nstate st = { NULL, 0, false };
+	struct freader r = { s, len, 0, { 0 }, 0, 0 };
+	char	*out;
+	int32_t	 c, next;
+
+	if (!u8_valid(s, len))
 		return NULL;
-	p = f;
-	while (i < len) {
-		if ((c = fast_fold(u8_next(s, len, &i))) < 0) {
-			free(f);
+	pthread_once(&ft_once, ft_build);
+	/*
+	 * A code point folds to at most 3 ("…" -> "..."), each written in
+	 * at most 3 bytes after at most one space: 12 bytes for the shortest
+	 * such input, a 2-byte code point, so 6 a byte is room enough.
+	 */
+	if ((out = malloc(6 * len + 1)) == NULL)
+		abort();
+	st.p = out;
+	c = fr_next(&r);
+	while (c != NF_END) {
+		if (c < 0) {	/* needs utf8proc */
+			free(out);
 			return NULL;
 		}
-		p += u8_put(p, c);
+		next = fr_next(&r);
+		emit(&st, c, next < 0 ? 0 : next);
+		c = next;
 	}
-	*p = '\0';
-	*outlen = (size_t)(p - f);
-	return f;
+	*st.p = '\0';
+	*outlen = (size_t)(st.p - out);
+	return out;
 }
 
 char *
 cd_normalize(const char *s, size_t len, size_t *outlen)
 {
-	struct buf out = { 0 };
-	char	*f;
+	struct nstate st = { NULL, 0, false };
+	char	*f, *out;
 	size_t	 flen, i = 0, j;
-	int32_t	 c, prev = 0, next;
-	bool	 pend_space = false;
+	int32_t	 c, next;
 
-	if ((f = fast_path(s, len, &flen)) == NULL &&
-	    (f = u8_fold(s, len, &flen)) == NULL)
+	if ((out = fast_normalize(s, len, outlen)) != NULL)
+		return out;
+	if ((f = u8_fold(s, len, &flen)) == NULL)
 		return NULL;
-	buf_add(&out, "", 0);
+	if ((out = malloc(4 * flen + 1)) == NULL)
+		abort();
+	st.p = out;
 	while (i < flen) {
 		c = cd_next(f, flen, &i);
-		if (is_space(c) || c < 0x20 || c == 0x7F) {
-			pend_space = prev != 0;
-			continue;
-		}
-		if (c == '.') {
-			j = i;
-			next = j < flen ? cd_next(f, flen, &j) : 0;
-			if (!keeps_dot(prev, next))
-				c = 0x3002;
-		} else if (c == ',' && prev >= '0' && prev <= '9' && i < flen &&
-		    f[i] >= '0' && f[i] <= '9')
-			;	/* a thousands separator: 72,000.00 */
-		else
-			c = fold_punct(c);
-		/* A space only survives between two non-CJK word characters. */
-		if (pend_space && !is_cjk(prev) && !is_cjk(c) && prev < 0x3000 &&
-		    c < 0x3000)
-			buf_addc(&out, ' ');
-		pend_space = false;
-		buf_addcp(&out, c);
-		prev = c;
+		j = i;
+		next = j < flen ? cd_next(f, flen, &j) : 0;
+		emit(&st, c, next);
 	}
+	*st.p = '\0';
 	free(f);
-	*outlen = out.len;
-	return out.s;
+	*outlen = (size_t)(st.p - out);
+	return out;
 }
 
 /* Spaces and punctuation carry no template wording: they are not shingled. */

@@ -43,62 +43,105 @@ cd_hash64(const void *p, size_t n, uint64_t seed)
 	return fmix64(h ^ w ^ ((uint64_t)n << 56));
 }
 
-/* The hashes of all n-grams, unsorted, duplicates kept; *out malloc'd. */
+/*
+ * Per-thread scratch, grown to the largest letter seen and kept: the hot
+ * path of a million letters then calls malloc only for what it keeps.
+ */
+static _Thread_local uint64_t *scratch64;
+static _Thread_local size_t scratch64_cap;
+static _Thread_local uint32_t *scratch32;
+static _Thread_local size_t scratch32_cap;
+
+static void *
+grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return p;
+	free(p);
+	*cap = need < 1024 ? 1024 : need + need / 2;
+	if ((p = malloc(*cap * elem)) == NULL)
+		abort();
+	return p;
+}
+
+static inline uint64_t
+rotl64(uint64_t x, unsigned r)
+{
+	return (x << r) | (x >> ((64 - r) & 63));
+}
+
+/*
+ * The hashes of all n-grams, unsorted, duplicates kept.  One pass over
+ * the code points: each gets one 64-bit hash, and the n-gram's hash is
+ * a cyclic polynomial (buzhash) of its code points' hashes rolled along
+ * the text, O(1) per shingle whatever n, then finalised with fmix64 so
+ * that the MinHash bins and the 32-bit set values are well mixed.  The
+ * result lives in a per-thread buffer valid until the next call on the
+ * same thread: the caller must not free it.  Fewer code points than n
+ * give one shingle of all of them.
+ */
 size_t
 cd_shingles(const char *m, size_t len, int n, uint64_t **out)
 {
-	int32_t	*cp, c;
-	uint64_t *h, x;
-	size_t	 nc = 0, i = 0, k, nh;
-	int	 j;
+	uint64_t ring[32], h = 0, *o;
+	size_t	 i = 0, nc = 0, nh = 0;
+	unsigned un = (unsigned)(n < 1 ? 1 : n > 32 ? 32 : n);
+	int32_t	 c;
 
-	if ((cp = malloc((len + 1) * sizeof(*cp))) == NULL)
-		abort();
-	while (i < len)
-		if (!cd_is_skip(c = cd_next(m, len, &i)))
-			cp[nc++] = c;
-	nh = nc >= (size_t)n ? nc - (size_t)n + 1 : (nc > 0);
-	if ((h = malloc((nh + 1) * sizeof(*h))) == NULL)
-		abort();
-	for (k = 0; k < nh; k++) {
-		x = 0x2545F4914F6CDD1DULL;
-		for (j = 0; j < n && k + (size_t)j < nc; j++)
-			x = fmix64(x ^ (uint64_t)(uint32_t)cp[k + (size_t)j]) +
-			    (uint64_t)j;
-		h[k] = x;
+	scratch64 = grow(scratch64, &scratch64_cap, len + 1, sizeof(*o));
+	o = scratch64;
+	while (i < len) {
+		if (cd_is_skip(c = cd_next(m, len, &i)))
+			continue;
+		/* the code point's own hash: one multiply-xorshift */
+		uint64_t hc = fmix64((uint64_t)(uint32_t)c + 0x2545F4914F6CDD1DULL);
+
+		h = rotl64(h, 1) ^ hc;
+		if (nc >= un)	/* drop the code point that left the window */
+			h ^= rotl64(ring[nc % un], un);
+		ring[nc % un] = hc;
+		nc++;
+		if (nc >= un)
+			o[nh++] = fmix64(h ^ un);
 	}
-	free(cp);
-	*out = h;
+	if (nh == 0 && nc > 0)
+		o[nh++] = fmix64(h ^ nc ^ 0x9E3779B97F4A7C15ULL);
+	*out = o;
 	return nh;
 }
 
-/* LSD radix sort, 8 bits a pass: letters give a few hundred keys. */
+/* LSD radix sort, 8 bits a pass, into the per-thread scratch and back. */
 static void
 radix32(uint32_t *h, size_t n)
 {
 	uint32_t *tmp, *src = h, *dst, *t;
-	size_t	 cnt[256], i, sum, c;
+	size_t	 cnt[4][256], i, sum, c;
 	int	 pass;
 
 	if (n < 2)
 		return;
-	if ((tmp = malloc(n * sizeof(*tmp))) == NULL)
-		abort();
+	scratch32 = grow(scratch32, &scratch32_cap, n, sizeof(*tmp));
+	tmp = scratch32;
+	/* all four histograms in one read of the keys */
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < n; i++) {
+		cnt[0][h[i] & 0xFF]++;
+		cnt[1][(h[i] >> 8) & 0xFF]++;
+		cnt[2][(h[i] >> 16) & 0xFF]++;
+		cnt[3][h[i] >> 24]++;
+	}
 	dst = tmp;
 	for (pass = 0; pass < 4; pass++) {
-		memset(cnt, 0, sizeof(cnt));
-		for (i = 0; i < n; i++)
-			cnt[(src[i] >> (8 * pass)) & 0xFF]++;
 		for (sum = 0, i = 0; i < 256; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
+			c = cnt[pass][i];
+			cnt[pass][i] = sum;
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			dst[cnt[(src[i] >> (8 * pass)) & 0xFF]++] = src[i];
+			dst[cnt[pass][(src[i] >> (8 * pass)) & 0xFF]++] = src[i];
 		t = src, src = dst, dst = t;
 	}
-	free(tmp);	/* after an even number of passes the result is in h */
+	/* after an even number of passes the result is in h */
 }
 
 /*
