@@ -79,42 +79,69 @@ struct keyed {
 	uint32_t	 rank;
 };
 
-static int
-keyed_cmp(const void *a, const void *b)
+/*
+ * Sorts by key, stably: the callers fill k in rank order, so the result
+ * is in (key, rank) order without a comparison per step.  LSD radix, 16 bits a pass; a pass whose digit is
+ * the same for all is skipped (band keys are 32 bits wide).
+ */
+static void
+keyed_sort(struct keyed *k, size_t m, struct keyed *tmp, size_t *cnt)
 {
-	const struct keyed *x = a, *y = b;
+	struct keyed *src = k, *dst = tmp, *t;
+	size_t	 i, sum, c;
+	unsigned sh;
 
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->rank < y->rank ? -1 : x->rank > y->rank;
+	for (sh = 0; sh < 64; sh += 16) {
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (i = 0; i < m; i++)
+			cnt[(src[i].key >> sh) & 0xFFFF]++;
+		if (m == 0 || cnt[(src[0].key >> sh) & 0xFFFF] == m)
+			continue;
+		for (sum = 0, i = 0; i < 65536; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < m; i++)
+			dst[cnt[(src[i].key >> sh) & 0xFFFF]++] = src[i];
+		t = src, src = dst, dst = t;
+	}
+	if (src != k)
+		memcpy(k, src, m * sizeof(*k));
 }
 
 /* Identical normalised text (any length), or identical masked text. */
 void
 cd_union_exact(struct store *st, struct uf *u)
 {
-	struct keyed *k;
-	size_t	 i, n = st->n;
+	struct keyed *k, *tmp;
+	size_t	 i, n = st->n, *cnt;
+	uint32_t d;
 	int	 pass;
 
-	if ((k = malloc((n + 1) * sizeof(*k))) == NULL)
+	if ((k = malloc((n + 1) * sizeof(*k))) == NULL ||
+	    (tmp = malloc((n + 1) * sizeof(*tmp))) == NULL ||
+	    (cnt = malloc(65536 * sizeof(*cnt))) == NULL)
 		abort();
 	for (pass = 0; pass < 2; pass++) {
 		size_t	 m = 0;
 
-		for (i = 0; i < n; i++) {
-			if (pass == 1 && st->d[i].nsh < CD_MINSHINGLES)
+		for (i = 0; i < n; i++) {	/* in rank order */
+			d = st->byrank[i];
+			if (pass == 1 && st->d[d].nsh < CD_MINSHINGLES)
 				continue;
-			k[m].key = pass ? st->d[i].thash : st->d[i].nhash;
-			k[m++].rank = st->rank[i];
+			k[m].key = pass ? st->d[d].thash : st->d[d].nhash;
+			k[m++].rank = (uint32_t)i;
 		}
-		qsort(k, m, sizeof(*k), keyed_cmp);
+		keyed_sort(k, m, tmp, cnt);
 		for (i = 1; i < m; i++)
 			if (k[i].key == k[i - 1].key)
 				uf_union(u, st->byrank[k[i].rank],
 				    st->byrank[k[i - 1].rank]);
 	}
 	free(k);
+	free(tmp);
+	free(cnt);
 }
 
 /* A small cache of shingle sets: bucket leaders are checked many times. */
@@ -238,24 +265,28 @@ void
 cd_lsh(struct store *st, const struct cd_params *p, struct uf *u, int jobs,
     unsigned long *candidates, unsigned long *verified)
 {
-	struct keyed *k;
+	struct keyed *k, *tmp;
 	struct shcache c;
-	size_t	 i, j, m, n = st->n;
+	size_t	 i, j, m, n = st->n, *cnt;
+	uint32_t d;
 	int	 b;
 
 	(void)jobs;
 	memset(&c, 0, sizeof(c));
-	if ((k = malloc((n + 1) * sizeof(*k))) == NULL)
+	if ((k = malloc((n + 1) * sizeof(*k))) == NULL ||
+	    (tmp = malloc((n + 1) * sizeof(*tmp))) == NULL ||
+	    (cnt = malloc(65536 * sizeof(*cnt))) == NULL)
 		abort();
 	for (b = 0; b < p->bands; b++) {
 		m = 0;
-		for (i = 0; i < n; i++) {
-			if (st->d[i].nsh < CD_MINSHINGLES)
+		for (i = 0; i < n; i++) {	/* in rank order */
+			d = st->byrank[i];
+			if (st->d[d].nsh < CD_MINSHINGLES)
 				continue;
-			k[m].key = st->band[i * (size_t)p->bands + (size_t)b];
-			k[m++].rank = st->rank[i];
+			k[m].key = st->band[d * (size_t)p->bands + (size_t)b];
+			k[m++].rank = (uint32_t)i;
 		}
-		qsort(k, m, sizeof(*k), keyed_cmp);
+		keyed_sort(k, m, tmp, cnt);
 		for (i = 0; i < m; i = j) {
 			for (j = i + 1; j < m && k[j].key == k[i].key; j++) {
 				uint32_t lead = st->byrank[k[i].rank];
@@ -272,6 +303,8 @@ cd_lsh(struct store *st, const struct cd_params *p, struct uf *u, int jobs,
 	for (i = 0; i < CACHE; i++)
 		free(c.set[i]);
 	free(k);
+	free(tmp);
+	free(cnt);
 	free(memo.k);
 	memset(&memo, 0, sizeof(memo));
 }
