@@ -67,40 +67,41 @@ vs_get(struct vstate *vs, const char *name)
 	return idx ? &vs->f[json_integer_value(idx)] : NULL;
 }
 
-void
-vs_problem(struct vstate *vs, enum vstep s, const char *fmt, ...)
+/* Records a problem of step s and lowers its result to at most worst. */
+static void __attribute__((format(printf, 4, 0)))
+vs_note(struct vstate *vs, enum vstep s, enum vres worst, const char *fmt,
+    va_list ap)
 {
-	va_list	 ap;
 	char	*m;
 
-	va_start(ap, fmt);
 	if (vasprintf(&m, fmt, ap) == -1)
 		err(EXIT_TROUBLE, NULL);
-	va_end(ap);
 	if (vs->prob[s] == NULL)
 		vs->prob[s] = json_array();
 	json_array_append_new(vs->prob[s], json_string(m));
 	free(m);
-	if (vs->res[s] != R_FAIL)
-		vs->res[s] = R_FAIL;
+	if (worst == R_FAIL || vs->res[s] == R_PASS)
+		vs->res[s] = worst;
+}
+
+void
+vs_problem(struct vstate *vs, enum vstep s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vs_note(vs, s, R_FAIL, fmt, ap);
+	va_end(ap);
 }
 
 void
 vs_warn(struct vstate *vs, enum vstep s, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*m;
 
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) == -1)
-		err(EXIT_TROUBLE, NULL);
+	vs_note(vs, s, R_WARN, fmt, ap);
 	va_end(ap);
-	if (vs->prob[s] == NULL)
-		vs->prob[s] = json_array();
-	json_array_append_new(vs->prob[s], json_string(m));
-	free(m);
-	if (vs->res[s] == R_PASS)
-		vs->res[s] = R_WARN;
 }
 
 /* ---- reading: one file's bytes into the digests, tag files kept */
