@@ -92,30 +92,3 @@ ftype_is_archive(const char *mime)
 
 	return in_list(mime, archives) || ftype_is_compressed(mime);
 }
-
-const char *
-ftype_extensions(const char *mime)
-{
-	static const struct {
-		const char *mime, *ext;
-	} map[] = {
-		{ "image/jpeg", "jpg|jpeg|jpe|jfif" },
-		{ "image/png", "png" },
-		{ "image/gif", "gif" },
-		{ "image/webp", "webp" },
-		{ "image/bmp", "bmp" },
-		{ "image/tiff", "tif|tiff" },
-		{ "image/heic", "heic|heif" },
-		{ "application/pdf", "pdf" },
-		{ "application/zip", "zip" },
-		{ "text/html", "html|htm" },
-		{ "application/json", "json" },
-		{ "text/csv", "csv" },
-	};
-	size_t	 i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(map[i].mime, mime) == 0)
-			return map[i].ext;
-	return NULL;
-}

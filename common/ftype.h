@@ -11,7 +11,5 @@ void	ftype_mime(const void *buf, size_t len, char *out, size_t outlen);
 bool	ftype_is_archive(const char *mime);
 /* Single compressed streams (gzip, bzip2, xz, zstd, lzip, lz4). */
 bool	ftype_is_compressed(const char *mime);
-/* The usual file name extensions for a MIME type, "|"-separated, or NULL. */
-const char *ftype_extensions(const char *mime);
 
 #endif
