@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,11 +47,46 @@ cd_hash64(const void *p, size_t n, uint64_t seed)
 /*
  * Per-thread scratch, grown to the largest letter seen and kept: the hot
  * path of a million letters then calls malloc only for what it keeps.
+ * A thread-specific key frees it when a worker thread ends.
  */
-static _Thread_local uint64_t *scratch64;
-static _Thread_local size_t scratch64_cap;
-static _Thread_local uint32_t *scratch32;
-static _Thread_local size_t scratch32_cap;
+struct scratch {
+	uint64_t	*h;
+	size_t		 hcap;
+	uint32_t	*s;
+	size_t		 scap;
+};
+static _Thread_local struct scratch *scr;
+static pthread_key_t scr_key;
+static pthread_once_t scr_once = PTHREAD_ONCE_INIT;
+
+static void
+scr_free(void *p)
+{
+	struct scratch *x = p;
+
+	free(x->h);
+	free(x->s);
+	free(x);
+}
+
+static void
+scr_init(void)
+{
+	if (pthread_key_create(&scr_key, scr_free) != 0)
+		abort();
+}
+
+static struct scratch *
+scratch(void)
+{
+	if (scr == NULL) {
+		pthread_once(&scr_once, scr_init);
+		if ((scr = calloc(1, sizeof(*scr))) == NULL ||
+		    pthread_setspecific(scr_key, scr) != 0)
+			abort();
+	}
+	return scr;
+}
 
 static void *
 grow(void *p, size_t *cap, size_t need, size_t elem)
@@ -87,9 +123,10 @@ cd_shingles(const char *m, size_t len, int n, uint64_t **out)
 	size_t	 i = 0, nc = 0, nh = 0;
 	unsigned un = (unsigned)(n < 1 ? 1 : n > 32 ? 32 : n);
 	int32_t	 c;
+	struct scratch *x = scratch();
 
-	scratch64 = grow(scratch64, &scratch64_cap, len + 1, sizeof(*o));
-	o = scratch64;
+	x->h = grow(x->h, &x->hcap, len + 1, sizeof(*o));
+	o = x->h;
 	while (i < len) {
 		if (cd_is_skip(c = cd_next(m, len, &i)))
 			continue;
@@ -117,11 +154,13 @@ radix32(uint32_t *h, size_t n)
 	uint32_t *tmp, *src = h, *dst, *t;
 	size_t	 cnt[4][256], i, sum, c;
 	int	 pass;
+	struct scratch *x;
 
 	if (n < 2)
 		return;
-	scratch32 = grow(scratch32, &scratch32_cap, n, sizeof(*tmp));
-	tmp = scratch32;
+	x = scratch();
+	x->s = grow(x->s, &x->scap, n, sizeof(*tmp));
+	tmp = x->s;
 	/* all four histograms in one read of the keys */
 	memset(cnt, 0, sizeof(cnt));
 	for (i = 0; i < n; i++) {
