@@ -58,7 +58,7 @@ at(const struct scan *s, size_t i, const char *w)
 	size_t	 k = 0, j = i, wl = strlen(w);
 
 	while (k < wl) {
-		if (j >= s->n || s->c[j] != u8_next(w, wl, &k))
+		if (j >= s->n || s->c[j] != cd_next(w, wl, &k))
 			return 0;
 		j++;
 	}
@@ -247,7 +247,7 @@ in_set(const char *set, size_t n, int32_t c)
 	size_t	 k = 0;
 
 	while (k < n)
-		if (u8_next(set, n, &k) == c)
+		if (cd_next(set, n, &k) == c)
 			return true;
 	return false;
 }
@@ -271,7 +271,7 @@ name_stopc(int32_t c)
 	size_t	 k = 0, n = sizeof(name_stop) - 1;
 
 	while (k < n)
-		if (u8_next(name_stop, n, &k) == c)
+		if (cd_next(name_stop, n, &k) == c)
 			return true;
 	return false;
 }
