@@ -502,7 +502,32 @@ tiles_of(const signed char *vv, int w, int h, struct tiles *t)
 	return 0;
 }
 
-/* Adds the unused pixels voting g in one row segment to the region. */
+/* Adds pixel (xx, yy), voting like the region, to it. */
+static int
+take1(signed char *row, int w, int yy, int xx, int **q, size_t *qcap,
+    size_t *n, struct region *r)
+{
+	row[xx] = -2;
+	if (*n == *qcap) {
+		int *nq = realloc(*q, *qcap * 2 * sizeof(int));
+		if (nq == NULL)
+			return -1;
+		*q = nq, *qcap *= 2;
+	}
+	(*q)[(*n)++] = yy * w + xx;
+	if (xx < r->x0) r->x0 = xx;
+	if (xx > r->x1) r->x1 = xx;
+	if (yy < r->y0) r->y0 = yy;
+	if (yy > r->y1) r->y1 = yy;
+	return 0;
+}
+
+/*
+ * Adds the unused pixels voting g in one row segment (at most 8 pixels,
+ * within one tile) to the region.  Most segments hold none (their
+ * pixels were taken already): eight bytes are compared with g at once,
+ * and only the matches are visited, in order.
+ */
 static int
 take(signed char *vv, int w, int yy, int xa, int xb, int g, int **q,
     size_t *qcap, size_t *n, struct region *r)
@@ -510,22 +535,28 @@ take(signed char *vv, int w, int yy, int xa, int xb, int g, int **q,
 	signed char *row = vv + (size_t)yy * w;
 	int xx;
 
-	for (xx = xa; xx <= xb; xx++) {
-		if (row[xx] != g)
-			continue;
-		row[xx] = -2;
-		if (*n == *qcap) {
-			int *nq = realloc(*q, *qcap * 2 * sizeof(int));
-			if (nq == NULL)
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (xb - xa < 8 && xa + 8 <= w) {
+		const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL;
+		uint64_t v, x, z;
+
+		memcpy(&v, row + xa, 8);
+		x = v ^ (0x0101010101010101ULL * (uint8_t)g);
+		/* 0x80 in each byte of x that is zero, exactly (no carries) */
+		z = ~(((x & lo7) + lo7) | x | lo7);
+		if (xb - xa < 7)
+			z &= ((uint64_t)1 << (8 * (xb - xa + 1))) - 1;
+		for (; z != 0; z &= z - 1)
+			if (take1(row, w, yy, xa + __builtin_ctzll(z) / 8, q, qcap,
+			    n, r) != 0)
 				return -1;
-			*q = nq, *qcap *= 2;
-		}
-		(*q)[(*n)++] = yy * w + xx;
-		if (xx < r->x0) r->x0 = xx;
-		if (xx > r->x1) r->x1 = xx;
-		if (yy < r->y0) r->y0 = yy;
-		if (yy > r->y1) r->y1 = yy;
+		return 0;
 	}
+#endif
+	for (xx = xa; xx <= xb; xx++)
+		if (row[xx] == g && take1(row, w, yy, xx, q, qcap, n, r) != 0)
+			return -1;
 	return 0;
 }
 
