@@ -36,10 +36,14 @@ for t in "$@"; do
 	log="$out/$t.log"
 	mkdir -p "$work"
 	[ -d "$seeds" ] || seeds=
+	# FUZZ_SEED and FUZZ_RUNS make a run repeatable (CI): a fixed seed and
+	# a fixed number of runs instead of a time budget.
+	budget="-max_total_time=$secs"
+	[ -n "${FUZZ_RUNS:-}" ] && budget="-runs=$FUZZ_RUNS"
 	# ASan's leak check runs at exit; UBSan reports are fatal (built so).
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
-	"$bin" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 \
+	"$bin" "$budget" ${FUZZ_SEED:+-seed=$FUZZ_SEED} -timeout=30 -rss_limit_mb=2048 \
 	    -max_len=262144 -print_final_stats=1 \
 	    -artifact_prefix="$out/crashes/$t-" "$work" $seeds >"$log" 2>&1
 	rc=$?

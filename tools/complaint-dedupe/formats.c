@@ -73,8 +73,9 @@ fmt_docx_xml(const char *x, size_t n, struct buf *out)
 		}
 		for (j = i; j < n && x[j] != '>'; j++)
 			;
+		/* x[j] is the tag's '>' or the end: read x[i + 5] only before it. */
 		if ((j - i >= 5 && memcmp(x + i, "</w:p", 5) == 0 &&
-		    (x[i + 5] == '>' || x[i + 5] == ' ')) ||
+		    (i + 5 == j || x[i + 5] == ' ')) ||
 		    (j - i >= 5 && memcmp(x + i, "<w:br", 5) == 0))
 			buf_addc(out, '\n');
 		else if (j - i >= 6 && memcmp(x + i, "<w:tab", 6) == 0)
