@@ -18,25 +18,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <sanitizer/common_interface_defs.h>
-
+#include "fuzz-harness.h"
 #include "input.h"
 #include "rec.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
-/* Said on the real stderr even while the walk's diagnostics are hidden. */
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		dprintf(report_fd, "property failed: %s (%s:%d)\n", #c, \
-		    __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
-
-static int	 report_fd = -1, devnull = -1, memfd = -1;
-static FILE	*sink;
+static int	 memfd = -1;
 static char	 path[64];
 
 int
@@ -44,12 +33,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	report_fd = dup(STDERR_FILENO);
-	__sanitizer_set_report_fd((void *)(intptr_t)report_fd);
-	devnull = open("/dev/null", O_WRONLY);
-	sink = fopen("/dev/null", "w");
+	fuzz_harness_init();
 	memfd = memfd_create("fuzz-archive", 0);
-	if (report_fd == -1 || devnull == -1 || sink == NULL || memfd == -1)
+	if (memfd == -1)
 		abort();
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
 	return 0;
@@ -125,11 +111,11 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	o.lim.max_members = 256;
 	o.lim.max_expanded = 4 << 20;
 	o.lim.ratio_floor = 1 << 20;
-	dup2(devnull, STDERR_FILENO);
-	ro = rec_open(sink, "fuzz", true, 1, &p);
+	fuzz_hide_stderr();
+	ro = rec_open(fuzz_sink, "fuzz", true, 1, &p);
 	CHECK(input_walk(&o, &p, 1, ro, consume, &t) == 0);
 	rec_close(ro, NULL);
-	dup2(report_fd, STDERR_FILENO);
+	fuzz_restore_stderr();
 	/* The caps hold: expanded bytes stay near max_expanded. */
 	CHECK(t.expanded <= o.lim.max_expanded + INPUT_HEADMAX + 65536);
 	CHECK(t.items <= o.lim.max_members);

@@ -27,26 +27,16 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <jansson.h>
-#include <sanitizer/common_interface_defs.h>
 
+#include "fuzz-harness.h"
 #include "input.h"
 #include "rec.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
-/* Said on the real stderr even while the walk's diagnostics are hidden. */
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		dprintf(report_fd, "property failed: %s (%s:%d)\n", #c, \
-		    __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
-
-static int	 report_fd = -1, devnull = -1, memfd = -1;
+static int	 memfd = -1;
 static int	 walking;	/* opendir() is guarded only during the walk */
-static FILE	*sink;
 
 /* Only the scratch directory and its subdirectories may be walked. */
 DIR *
@@ -112,12 +102,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	mkdir("sub", 0755);
 	put("sub/c.txt", "sub file\n");
 	make_zip("t.zip");
-	report_fd = dup(STDERR_FILENO);
-	__sanitizer_set_report_fd((void *)(intptr_t)report_fd);
-	devnull = open("/dev/null", O_WRONLY);
-	sink = fopen("/dev/null", "w");
+	fuzz_harness_init();
 	memfd = memfd_create("fuzz-stdin", 0);
-	if (report_fd == -1 || devnull == -1 || sink == NULL || memfd == -1)
+	if (memfd == -1)
 		abort();
 	return 0;
 }
@@ -181,14 +168,14 @@ fuzz_stdin(const unsigned char *data, size_t size)
 	    lseek(memfd, 0, SEEK_SET) == -1)
 		abort();
 	dup2(memfd, STDIN_FILENO);
-	dup2(devnull, STDERR_FILENO);
-	ro = rec_open(sink, "fuzz", true, 0, NULL);
+	fuzz_hide_stderr();
+	ro = rec_open(fuzz_sink, "fuzz", true, 0, NULL);
 	walking = 1;
 	CHECK(input_walk(&o, NULL, 0, ro, consume, NULL) == 0);
 	walking = 0;
 	CHECK(rec_errors(ro) < 1000000);
 	rec_close(ro, NULL);
-	dup2(report_fd, STDERR_FILENO);
+	fuzz_restore_stderr();
 	dup2(saved_in, STDIN_FILENO);
 	close(saved_in);
 }

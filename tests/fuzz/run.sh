@@ -38,8 +38,8 @@ for t in "$@"; do
 	[ -d "$seeds" ] || seeds=
 	# FUZZ_SEED and FUZZ_RUNS make a run repeatable (CI): a fixed seed and
 	# a fixed number of runs instead of a time budget.
-	budget="-max_total_time=$secs"
-	[ -n "${FUZZ_RUNS:-}" ] && budget="-runs=$FUZZ_RUNS"
+	budget="-max_total_time=$secs" spent="in ${secs}s"
+	[ -n "${FUZZ_RUNS:-}" ] && budget="-runs=$FUZZ_RUNS" spent="(fixed count)"
 	# ASan's leak check runs at exit; UBSan reports are fatal (built so).
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
@@ -50,7 +50,7 @@ for t in "$@"; do
 	stats=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" |
 	    grep -o '[0-9]*$')
 	if [ $rc -eq 0 ]; then
-		echo "ok: $t: ${stats:-?} runs in ${secs}s, corpus $(ls "$work" | wc -l) files"
+		echo "ok: $t: ${stats:-?} runs $spent, corpus $(ls "$work" | wc -l) files"
 		passed=$((passed + 1))
 	else
 		echo "FAIL: $t (exit $rc), log $log"

@@ -1,0 +1,54 @@
+/*
+ * What the fuzz targets of the input walker share: a property check that
+ * reaches the real stderr, and a switch that hides the walk's own
+ * diagnostics (bad input is expected here, thousands of times a second)
+ * while sanitizer reports still get through.
+ */
+#ifndef FUZZ_HARNESS_H
+#define FUZZ_HARNESS_H
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <sanitizer/common_interface_defs.h>
+
+static int	 fuzz_report_fd = -1;	/* the real stderr */
+static int	 fuzz_devnull = -1;
+static FILE	*fuzz_sink;		/* where record streams go */
+
+#define CHECK(c) do {							\
+	if (!(c)) {							\
+		dprintf(fuzz_report_fd, "property failed: %s (%s:%d)\n",\
+		    #c, __FILE__, __LINE__);				\
+		abort();						\
+	}								\
+} while (0)
+
+/* Called once from LLVMFuzzerInitialize. */
+static void
+fuzz_harness_init(void)
+{
+	fuzz_report_fd = dup(STDERR_FILENO);
+	fuzz_devnull = open("/dev/null", O_WRONLY);
+	fuzz_sink = fopen("/dev/null", "w");
+	if (fuzz_report_fd == -1 || fuzz_devnull == -1 || fuzz_sink == NULL)
+		abort();
+	__sanitizer_set_report_fd((void *)(intptr_t)fuzz_report_fd);
+}
+
+static void
+fuzz_hide_stderr(void)
+{
+	dup2(fuzz_devnull, STDERR_FILENO);
+}
+
+static void
+fuzz_restore_stderr(void)
+{
+	dup2(fuzz_report_fd, STDERR_FILENO);
+}
+
+#endif
