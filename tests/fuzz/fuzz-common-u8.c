@@ -14,18 +14,11 @@
 
 #include <jansson.h>
 
+#include "fuzz-harness.h"
 #include "rec.h"
 #include "u8.h"
 
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "property failed: %s (%s:%d)\n", #c,	\
-		    __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
 
 static void
 check_decode(const unsigned char *data, size_t size)

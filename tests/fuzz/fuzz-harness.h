@@ -1,8 +1,8 @@
 /*
- * What the fuzz targets of the input walker share: a property check that
- * reaches the real stderr, and a switch that hides the walk's own
- * diagnostics (bad input is expected here, thousands of times a second)
- * while sanitizer reports still get through.
+ * What the fuzz targets share: a property check, and for the targets
+ * that run the input walker a switch that hides its diagnostics (bad
+ * input is expected here, thousands of times a second) while property
+ * failures and sanitizer reports still reach the real stderr.
  */
 #ifndef FUZZ_HARNESS_H
 #define FUZZ_HARNESS_H
@@ -21,14 +21,15 @@ static FILE	*fuzz_sink;		/* where record streams go */
 
 #define CHECK(c) do {							\
 	if (!(c)) {							\
-		dprintf(fuzz_report_fd, "property failed: %s (%s:%d)\n",\
+		dprintf(fuzz_report_fd == -1 ? STDERR_FILENO :		\
+		    fuzz_report_fd, "property failed: %s (%s:%d)\n",	\
 		    #c, __FILE__, __LINE__);				\
 		abort();						\
 	}								\
 } while (0)
 
-/* Called once from LLVMFuzzerInitialize. */
-static void
+/* Called once from LLVMFuzzerInitialize by targets that hide stderr. */
+static inline void
 fuzz_harness_init(void)
 {
 	fuzz_report_fd = dup(STDERR_FILENO);
@@ -39,13 +40,13 @@ fuzz_harness_init(void)
 	__sanitizer_set_report_fd((void *)(intptr_t)fuzz_report_fd);
 }
 
-static void
+static inline void
 fuzz_hide_stderr(void)
 {
 	dup2(fuzz_devnull, STDERR_FILENO);
 }
 
-static void
+static inline void
 fuzz_restore_stderr(void)
 {
 	dup2(fuzz_report_fd, STDERR_FILENO);

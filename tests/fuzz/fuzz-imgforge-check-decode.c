@@ -13,17 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-harness.h"
 #include "imgforge.h"
 
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "property failed: %s (%s:%d)\n", #c,	\
-		    __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
 
 #define MAX_FUZZ_PIXELS	(4L << 20)
 

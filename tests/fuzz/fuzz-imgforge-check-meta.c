@@ -15,17 +15,10 @@
 
 #include <jansson.h>
 
+#include "fuzz-harness.h"
 #include "imgforge.h"
 
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "property failed: %s (%s:%d)\n", #c,	\
-		    __FILE__, __LINE__);				\
-		abort();						\
-	}								\
-} while (0)
 
 static void
 check_findings(struct meta_findings *mf)
