@@ -40,4 +40,6 @@ cat "$out"/*.ndjson | step "Sealing the case" case-bundle create \
     -o "$out/case.tar" --case-id FK-DEMO-2026-001 --source-date-epoch 1795305600
 step "Verifying it as the receiving unit would" case-bundle verify "$out/case.tar"
 step "The evidence list" case-bundle list "$out/case.tar"
+step "The printable evidence list (电子数据清单)" \
+    case-bundle report -o "$out/case.html" "$out/case.tar"
 printf '\nEverything the demo wrote is in %s\n' "$out"
