@@ -227,6 +227,25 @@ rec_error(struct rec_out *ro, const char *path, const char *member,
 	rec_emit(ro, e);
 }
 
+void
+rec_error_in(struct rec_out *ro, const char *path, const char *member,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (path == NULL)
+		rec_error(ro, NULL, NULL, "%s", msg);
+	else if (member != NULL)
+		rec_error(ro, path, member, "'%s' member '%s': %s", path,
+		    member, msg);
+	else
+		rec_error(ro, path, NULL, "'%s': %s", path, msg);
+}
+
 unsigned long
 rec_errors(const struct rec_out *ro)
 {

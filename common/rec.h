@@ -22,6 +22,10 @@ void		 rec_emit(struct rec_out *, json_t *);
 /* Reports an input that could not be handled: stderr, then an error record. */
 void		 rec_error(struct rec_out *, const char *path, const char *member,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same about one input, named first: "'path' member 'm': message". */
+void		 rec_error_in(struct rec_out *, const char *path,
+		    const char *member, const char *fmt, ...)
+		    __attribute__((format(printf, 4, 5)));
 unsigned long	 rec_errors(const struct rec_out *);
 /*
  * Writes the summary (counts may be NULL; its reference is dropped) and

@@ -86,6 +86,7 @@ emit_errors(void *arg)
 	    "cannot read '%s': %s", "case/a.zip", "truncated");
 	rec_error(e->ro, "missing.jpg", NULL, "cannot open '%s': %s",
 	    "missing.jpg", "No such file or directory");
+	rec_error_in(e->ro, "case/a.zip", "x.png", "bad PNG: %s", "CRC error");
 }
 
 static bool
@@ -138,14 +139,16 @@ test_stream(void)
 
 	ej.ro = ro;
 	err = capture_stderr(emit_errors, &ej);
-	ok(rec_errors(ro) == 2, "rec_errors counts 2 errors");
+	ok(rec_errors(ro) == 3, "rec_errors counts 3 errors");
+	ok(strstr(err, "'case/a.zip' member 'x.png': bad PNG: CRC error\n") !=
+	    NULL, "rec_error_in names the path and member first");
 	counts = json_pack("{s:i,s:i}", "images", 3, "forged", 1);
 	ok(rec_close(ro, counts) == 0, "rec_close succeeds on a good stream");
 	fclose(fp);
 
 	ok(strlen(buf) == len, "no raw NUL byte in the stream");
 	n = split_lines(buf, len, lines, 16, &term);
-	ok(n == 7 && term, "7 records, 7 newline-terminated lines (got %zu)", n);
+	ok(n == 8 && term, "8 records, 8 newline-terminated lines (got %zu)", n);
 	for (i = 0; i < n; i++) {
 		valid &= u8_valid(lines[i], strlen(lines[i]));
 		/* Compact: no space after ':' or ',' between members. */
@@ -248,16 +251,23 @@ test_stream(void)
 
 		for (q = err; *q; q++)
 			nl += *q == '\n';
-		ok(nl == 2, "exactly two stderr lines for two errors");
+		ok(nl == 3, "exactly one stderr line per error");
 	}
 	free(err);
+	e = parse(lines[6]);
+	ok(e != NULL && strcmp(sval(e, "path"), "case/a.zip") == 0 &&
+	    strcmp(sval(e, "member"), "x.png") == 0 &&
+	    strcmp(sval(e, "message"),
+	    "'case/a.zip' member 'x.png': bad PNG: CRC error") == 0,
+	    "rec_error_in: the record carries path, member and the named message");
+	json_decref(e);
 
 	/* Summary. */
-	s = parse(lines[6]);
+	s = parse(lines[7]);
 	ok(s != NULL && strcmp(sval(s, "type"), "summary") == 0,
 	    "the last record is the summary");
-	ok(json_integer_value(json_object_get(s, "errors")) == 2,
-	    "summary errors is 2");
+	ok(json_integer_value(json_object_get(s, "errors")) == 3,
+	    "summary errors is 3");
 	ok(json_is_number(json_object_get(s, "elapsed")) &&
 	    json_number_value(json_object_get(s, "elapsed")) >= 0 &&
 	    json_number_value(json_object_get(s, "elapsed")) < 60,
@@ -280,7 +290,7 @@ test_human_mode(void)
 	ej.ro = rec_open(fp, "chatlog-grep", false, 0, NULL);
 	ok(!rec_json(ej.ro), "human mode: rec_json is false");
 	err = capture_stderr(emit_errors, &ej);
-	ok(rec_errors(ej.ro) == 2 && strstr(err, "missing.jpg") != NULL,
+	ok(rec_errors(ej.ro) == 3 && strstr(err, "missing.jpg") != NULL,
 	    "human mode: errors are counted and printed on stderr");
 	ok(rec_close(ej.ro, NULL) == 0, "human mode: rec_close succeeds");
 	fclose(fp);
