@@ -162,12 +162,25 @@ px_nthreads(const struct px_opts *o, int rows)
 	return t;
 }
 
+/*
+ * Adding and taking away 1.5 * 2^23 rounds a float in [0, 2^22) to the
+ * nearest integer, ties to even, as rintf does in the default rounding
+ * mode; unlike a call to rintf it vectorises.  Blocks of 16 pixels
+ * with a fixed trip count vectorise even under -O2's cheap cost model.
+ */
 void
 px_lum_int(const unsigned char *rgb, int w, int h, float *out)
 {
-	size_t i, n = (size_t)w * (size_t)h;
+	size_t i, n = (size_t)w * (size_t)h, k;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i + 16 <= n; i += 16)
+		for (k = 0; k < 16; k++) {
+			const unsigned char *c = rgb + 3 * (i + k);
+			float y = 0.299f * c[0] + 0.587f * c[1] + 0.114f * c[2];
+
+			out[i + k] = (y + 12582912.0f) - 12582912.0f;
+		}
+	for (; i < n; i++)
 		out[i] = rintf(0.299f * rgb[3 * i] + 0.587f * rgb[3 * i + 1] +
 		    0.114f * rgb[3 * i + 2]);
 }

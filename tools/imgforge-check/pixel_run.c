@@ -2,13 +2,87 @@
  * Runs the pixel checks the user selected, through the detectors'
  * interface (pixel.h).  A detector that fails is named in the facts and
  * on standard error; the others still run.
+ *
+ * The detectors are independent (each reads the image and writes its
+ * own findings), so with more than one thread allowed they run side by
+ * side: up to inner_threads workers take them longest first, each into
+ * a findings list of its own, and the lists are then merged in the fixed
+ * order zero, dq, copymove, noise, so that the report does not depend
+ * on which finished first.  At most inner_threads detectors hold their
+ * buffers at once.
  */
 #include "config.h"
 
 #include <err.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "imgforge.h"
+
+enum { T_ZERO, T_DQ, T_COPYMOVE, T_NOISE, T_ELA, NTASK };
+
+static const char *const tname[NTASK] = {
+	"zero", "dq", "copymove", "noise", "ela"
+};
+
+/* The order workers take them in: the longest first balances two cores. */
+static const int torder[NTASK] = { T_ZERO, T_COPYMOVE, T_NOISE, T_DQ, T_ELA };
+
+struct prun {
+	const struct px_image	*im;
+	const struct px_coef	*pc;
+	struct px_opts		 po;
+	bool			 want[NTASK];
+	struct px_findings	 f[NTASK];
+	int			 rc[NTASK];
+	unsigned char		*ela;
+	pthread_mutex_t		 mu;
+	int			 next;	/* index into torder, under mu */
+};
+
+static void
+run_task(struct prun *r, int t)
+{
+	struct px_findings *f = &r->f[t];
+
+	switch (t) {
+	case T_ZERO:
+		r->rc[t] = px_zero(r->im, f, &r->po);
+		break;
+	case T_DQ:
+		r->rc[t] = px_dq(r->pc, f, &r->po);
+		break;
+	case T_COPYMOVE:
+		r->rc[t] = px_copymove(r->im, f, &r->po);
+		break;
+	case T_NOISE:
+		r->rc[t] = px_noise(r->im, f, &r->po);
+		break;
+	case T_ELA:
+		r->ela = malloc((size_t)r->im->w * r->im->h * 3);
+		r->rc[t] = r->ela == NULL ? -1 : px_ela(r->im, 90, r->ela);
+		break;
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	struct prun *r = arg;
+	int t;
+
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		while (r->next < NTASK && !r->want[torder[r->next]])
+			r->next++;
+		t = r->next < NTASK ? torder[r->next++] : -1;
+		pthread_mutex_unlock(&r->mu);
+		if (t < 0)
+			return NULL;
+		run_task(r, t);
+	}
+}
 
 static void
 failed(struct ifc_job *j, const char *check)
@@ -24,29 +98,76 @@ failed(struct ifc_job *j, const char *check)
 	    j->member ? j->member : "", check);
 }
 
+/* Moves src's findings to the end of dst and adds its mask to dst's. */
+static void
+merge(struct px_findings *dst, struct px_findings *src)
+{
+	size_t i, n = (size_t)dst->w * dst->h;
+
+	if (src->n > 0 && dst->cap - dst->n < src->n) {
+		struct px_finding *v = realloc(dst->v, (dst->n + src->n) *
+		    sizeof *v);
+
+		if (v == NULL) {	/* keep what fits: nothing is lost twice */
+			px_findings_free(src);
+			return;
+		}
+		dst->v = v;
+		dst->cap = dst->n + src->n;
+	}
+	memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
+	dst->n += src->n;
+	src->n = 0;	/* the details now belong to dst */
+	if (dst->mask != NULL && src->mask != NULL)
+		for (i = 0; i < n; i++)
+			dst->mask[i] |= src->mask[i];
+	px_findings_free(src);
+}
+
 void
 pixel_checks(struct ifc_job *j, const struct px_image *im,
     const struct px_coef *pc)
 {
-	struct px_opts po = { j->conf->log10_eps, j->conf->inner_threads };
+	struct prun r;
 	unsigned c = j->conf->checks;
+	pthread_t th[NTASK];
+	bool started[NTASK] = { false };
+	int t, nw = 0, ntask = 0;
 
+	memset(&r, 0, sizeof r);
+	r.im = im;
+	r.pc = pc;
+	r.po = (struct px_opts){ j->conf->log10_eps, j->conf->inner_threads };
+	r.want[T_ZERO] = (c & IFC_ZERO) != 0;
+	r.want[T_DQ] = (c & IFC_DQ) && pc != NULL;
+	r.want[T_COPYMOVE] = (c & IFC_COPYMOVE) != 0;
+	r.want[T_NOISE] = (c & IFC_NOISE) != 0;
+	r.want[T_ELA] = (c & IFC_ELA) && j->conf->mapdir != NULL;
+	for (t = 0; t < NTASK; t++) {
+		px_findings_init(&r.f[t], im->w, im->h);
+		ntask += r.want[t];
+	}
 	px_findings_init(&j->px, im->w, im->h);
 	j->px_ok = true;
-	if ((c & IFC_ZERO) && px_zero(im, &j->px, &po) == -1)
-		failed(j, "zero");
-	if ((c & IFC_DQ) && pc != NULL && px_dq(pc, &j->px, &po) == -1)
-		failed(j, "dq");
-	if ((c & IFC_COPYMOVE) && px_copymove(im, &j->px, &po) == -1)
-		failed(j, "copymove");
-	if ((c & IFC_NOISE) && px_noise(im, &j->px, &po) == -1)
-		failed(j, "noise");
-	if ((c & IFC_ELA) && j->conf->mapdir != NULL) {
-		j->ela = malloc((size_t)im->w * im->h * 3);
-		if (j->ela == NULL || px_ela(im, 90, j->ela) == -1) {
-			free(j->ela);
-			j->ela = NULL;
-			failed(j, "ela");
-		}
+	pthread_mutex_init(&r.mu, NULL);
+	nw = j->conf->inner_threads < ntask ? j->conf->inner_threads : ntask;
+	for (t = 1; t < nw; t++)	/* this thread is the first worker */
+		started[t] = pthread_create(&th[t], NULL, worker, &r) == 0;
+	worker(&r);
+	for (t = 1; t < nw; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+	pthread_mutex_destroy(&r.mu);
+	for (t = 0; t < NTASK; t++) {
+		if (r.want[t] && r.rc[t] == -1)
+			failed(j, tname[t]);
+		if (t != T_ELA && r.want[t])
+			merge(&j->px, &r.f[t]);
+		else
+			px_findings_free(&r.f[t]);
 	}
+	if (r.want[T_ELA] && r.rc[T_ELA] == 0)
+		j->ela = r.ela;
+	else
+		free(r.ela);
 }

@@ -134,26 +134,33 @@ col_zeros(const float *const v[8], int nxp, int skip_dc, int *restrict cnt)
 		}
 }
 
-/* Marks blocks constant along x (every row flat) or along y. */
+/*
+ * Marks blocks constant along x (every row flat) or along y.  hc[i] are
+ * the flat-segment flags of rows y..y+7.  Written as whole-row passes
+ * without early exits, so that the compiler vectorises them.
+ */
 static void
-const_blocks(const float *L, int w, int y, int nx, unsigned char *hc,
-    unsigned char *vc, unsigned char *zrow)
+const_blocks(const float *L, int w, int y, int nx,
+    const unsigned char *const hc[8], unsigned char *vc, unsigned char *zrow)
 {
-	int x, j, i, ax, ay;
+	const float *r0 = L + (size_t)y * w;
+	int x, j;
 
-	for (x = 0; x < w; x++) {
+	for (x = 0; x < w; x++)
 		vc[x] = 1;
-		for (j = 1; j < 8 && vc[x]; j++)
-			vc[x] = L[(size_t)(y + j) * w + x] == L[(size_t)y * w + x];
+	for (j = 1; j < 8; j++) {
+		const float *rj = L + (size_t)(y + j) * w;
+
+		for (x = 0; x < w; x++)
+			vc[x] &= rj[x] == r0[x];
 	}
 	for (x = 0; x < nx; x++) {
-		ax = ay = 1;
-		for (i = 0; i < 8; i++) {
-			ay &= vc[x + i];
-			ax &= hc[(size_t)i * nx + x];
-		}
-		if (ax || ay)
-			zrow[x] |= 0x80;
+		unsigned ax = hc[0][x] & hc[1][x] & hc[2][x] & hc[3][x] &
+		    hc[4][x] & hc[5][x] & hc[6][x] & hc[7][x];
+		unsigned ay = vc[x] & vc[x + 1] & vc[x + 2] & vc[x + 3] &
+		    vc[x + 4] & vc[x + 5] & vc[x + 6] & vc[x + 7];
+
+		zrow[x] |= (unsigned char)((ax | ay) << 7);
 	}
 }
 
@@ -163,11 +170,11 @@ row_flat(const float *r, int nx, unsigned char *out)
 {
 	int x, i;
 
-	for (x = 0; x < nx; x++) {
+	for (x = 0; x < nx; x++)
 		out[x] = 1;
-		for (i = 1; i < 8 && out[x]; i++)
-			out[x] = r[x + i] == r[x];
-	}
+	for (i = 1; i < 8; i++)
+		for (x = 0; x < nx; x++)
+			out[x] &= r[x + i] == r[x];
 }
 
 static void *
@@ -176,7 +183,7 @@ zero_rows(void *arg)
 	struct zjob *j = arg;
 	int w = j->w, nx = w - 7, nxp = PAD8(nx), y, k, i, x, yy;
 	float *ring = malloc((size_t)8 * 8 * nxp * sizeof(float));
-	unsigned char *flat = malloc((size_t)16 * nx);
+	unsigned char *flat = malloc((size_t)8 * nx);
 	unsigned char *vc = malloc((size_t)w);
 	int *cnt = malloc((size_t)nxp * sizeof(int));
 	const float *v[8];
@@ -203,10 +210,9 @@ zero_rows(void *arg)
 		for (x = 0; x < nx; x++)
 			zrow[x] = (unsigned char)cnt[x];
 		/* the flat-row flags of rows y..y+7 in order */
-		unsigned char *hc = flat + (size_t)8 * nx;
+		const unsigned char *hc[8];
 		for (i = 0; i < 8; i++)
-			memcpy(hc + (size_t)i * nx, flat + (size_t)((y + i) % 8) * nx,
-			    (size_t)nx);
+			hc[i] = flat + (size_t)((y + i) % 8) * nx;
 		const_blocks(j->L, w, y, nx, hc, vc, zrow);
 	}
 out:
