@@ -5,6 +5,7 @@ set -e
 packages="build-essential autoconf automake pkg-config
 libarchive-dev libmagic-dev libexif-dev libpng-dev libjpeg62-turbo-dev
 libssl-dev libjansson-dev libvectorscan-dev libutf8proc-dev libopencc-dev
+libgcrypt20-dev
 opencc unicode-data
 mandoc jq zip libjpeg-turbo-progs imagemagick exiftool signify-openbsd
 clang libclang-rt-14-dev"

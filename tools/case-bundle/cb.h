@@ -90,6 +90,7 @@ struct cb_case {
 	int		 compress;	/* 0, 'z' gzip, 's' zstd */
 	bool		 thumbs;
 	unsigned char	*small;		/* seal: a small file, read whole */
+	struct phash	*ph;		/* seal: payload and archive digests */
 	struct rec_out	*ro;
 	const struct cb_opts *o;
 };
@@ -120,18 +121,30 @@ struct cb_opts {
 	char		**argv;
 };
 
-/* ---- phash.c: one read, every digest on its own thread */
+/* ---- phash.c: one read, the digests on threads (SM3 on its own) */
 #define PHASH_MAXALGS	6
 #define PHASH_SLOT	(1u << 20)
+/* Streams: which bytes a slot holds (create: payload files, the archive). */
+#define PH_PAY		1u
+#define PH_ARC		2u
 struct phash;
+/* Every lane on PH_PAY. */
 struct phash	*phash_new(const EVP_MD *const *mds, int n);
+/* Lane i hashes stream streams[i]; hex indices count within a stream. */
+struct phash	*phash_new2(const EVP_MD *const *mds, const unsigned *streams,
+		    int n);
 unsigned char	*phash_slot(struct phash *);
-void		 phash_submit(struct phash *, size_t len);
+void		 phash_submit(struct phash *, size_t len);	/* PH_PAY */
+void		 phash_submit_to(struct phash *, size_t len, unsigned streams);
+/* Copies buf into slots of the given streams (never while a slot is held). */
+void		 phash_put(struct phash *, const void *, size_t, unsigned streams);
 /*
  * Ends the file: the hex of every digest is written to hex (which must
  * stay valid) once the workers get there; phash_sync() waits for that.
  */
 void		 phash_close(struct phash *, char hex[][HASH_HEXMAX]);
+void		 phash_close_to(struct phash *, unsigned streams,
+		    char hex[][HASH_HEXMAX]);
 void		 phash_sync(struct phash *);
 /* phash_close() then phash_sync(). */
 void		 phash_end(struct phash *, char hex[][HASH_HEXMAX]);
@@ -226,11 +239,21 @@ int		 sign_tsr_check(const unsigned char *tsr, size_t tsrlen,
 
 /* ---- tar.c: the deterministic writer */
 struct tarw;
-struct tarw	*tarw_open(const char *out, int compress, time_t mtime);
+/* The archive's bytes go to ph's PH_ARC lanes (SHA-256, SM3). */
+struct tarw	*tarw_open(const char *out, int compress, time_t mtime,
+		    struct phash *ph);
 int		 tarw_dir(struct tarw *, const char *path);
 int		 tarw_mem(struct tarw *, const char *path, const void *, size_t);
 int		 tarw_begin(struct tarw *, const char *path, uint64_t size);
 int		 tarw_data(struct tarw *, const void *, size_t);
+/*
+ * Data in a slot of ph held by the caller: written straight from it when
+ * it can be.  Returns the streams the caller must submit the slot to
+ * besides PH_PAY (PH_ARC when the archive's bytes are that very slot, 0 when
+ * they were copied), or -1.  tarw_flush() first, before taking the slot.
+ */
+int		 tarw_data_slot(struct tarw *, const void *, size_t);
+int		 tarw_flush(struct tarw *);
 /* Finishes the archive, fsyncs and renames it into place. */
 int		 tarw_commit(struct tarw *, char hex[2][HASH_HEXMAX],
 		    uint64_t *size);

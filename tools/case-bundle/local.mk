@@ -9,8 +9,8 @@ case_bundle_SOURCES = tools/case-bundle/main.c tools/case-bundle/cb.h \
 	tools/case-bundle/sign.c \
 	tools/case-bundle/stage.c tools/case-bundle/tar.c \
 	tools/case-bundle/thumb.c tools/case-bundle/verify.c
-case_bundle_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS) $(PNG_CFLAGS)
-case_bundle_LDADD = $(COMMON_LIBS) $(JPEG_LIBS) $(PNG_LIBS)
+case_bundle_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS) $(PNG_CFLAGS) $(GCRYPT_CFLAGS)
+case_bundle_LDADD = $(COMMON_LIBS) $(JPEG_LIBS) $(PNG_LIBS) $(GCRYPT_LIBS)
 dist_man_MANS += man/case-bundle.1
 
 CB_TESTS = tests/case-bundle/01-create-verify.sh \

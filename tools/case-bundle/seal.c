@@ -53,7 +53,7 @@ pack_file(struct cb_case *c, struct tarw *t, struct phash *ph,
 	unsigned char *buf;
 	uint64_t done = 0;
 	ssize_t	 n;
-	int	 fd;
+	int	 fd, arc;
 
 	if ((fd = open(it->src, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
@@ -89,6 +89,11 @@ pack_file(struct cb_case *c, struct tarw *t, struct phash *ph,
 		return tarw_data(t, buf, got);
 	}
 	for (;;) {
+		/* the archive's staged bytes go before this slot's */
+		if (tarw_flush(t) == -1) {
+			close(fd);
+			return -1;
+		}
 		buf = phash_slot(ph);
 		if ((n = read(fd, buf, PHASH_SLOT)) <= 0)
 			break;
@@ -96,11 +101,11 @@ pack_file(struct cb_case *c, struct tarw *t, struct phash *ph,
 			set_mime(it, buf, (size_t)n);
 		if (done + n > it->size)
 			break;
-		if (tarw_data(t, buf, n) == -1) {
+		if ((arc = tarw_data_slot(t, buf, n)) == -1) {
 			close(fd);
 			return -1;
 		}
-		phash_submit(ph, n);
+		phash_submit_to(ph, n, PH_PAY | (unsigned)arc);
 		done += n;
 	}
 	/* the digests end on their threads; write_payload() waits for them */
@@ -335,8 +340,7 @@ seal_tags(struct cb_case *c)
 static int
 write_payload(struct cb_case *c, struct tarw *t)
 {
-	const EVP_MD *mds[HASH_NALGS] = { EVP_sha256(), EVP_sha512(), EVP_sm3() };
-	struct phash *ph = phash_new(mds, HASH_NALGS);
+	struct phash *ph = c->ph;
 	struct progress *pg = progress_new(c->o->c.quiet);
 	char	*lastdir = cb_xstrdup("data/"), *p = bag_path(c, "data/");
 	size_t	 i;
@@ -358,7 +362,6 @@ write_payload(struct cb_case *c, struct tarw *t)
 		if (c->pay.v[i].src != NULL)
 			r = check_want(c, &c->pay.v[i]);
 	progress_end(pg);
-	phash_free(ph);
 	free(c->small);
 	c->small = NULL;
 	free(lastdir);
@@ -438,7 +441,12 @@ report_sealed(struct cb_case *c, char hex[2][HASH_HEXMAX], uint64_t size)
 int
 cb_seal(struct cb_case *c)
 {
+	/* the payload's three digests, and the archive's own two */
+	const EVP_MD *mds[] = { EVP_sha256(), EVP_sha512(), EVP_sm3(),
+	    EVP_sha256(), EVP_sm3() };
+	const unsigned streams[] = { PH_PAY, PH_PAY, PH_PAY, PH_ARC, PH_ARC };
 	struct tarw *t;
+	int	 r;
 	char	*s, hex[2][HASH_HEXMAX], *p;
 	size_t	 len;
 	uint64_t size;
@@ -449,8 +457,11 @@ cb_seal(struct cb_case *c)
 	s = bag_info_text(c, &len);
 	tag_mem(c, "bag-info.txt", s, len);
 	bag_sort(&c->tag);
-	if ((t = tarw_open(c->out, c->compress, c->epoch)) == NULL)
+	c->ph = phash_new2(mds, streams, 5);
+	if ((t = tarw_open(c->out, c->compress, c->epoch, c->ph)) == NULL) {
+		phash_free(c->ph);
 		return -1;
+	}
 	p = bag_path(c, "");
 	if (tarw_dir(t, p) == -1 || write_tags(c, t, true) == -1 ||
 	    write_payload(c, t) == -1) {
@@ -464,7 +475,10 @@ cb_seal(struct cb_case *c)
 	bag_sort(&c->tag);
 	if (write_tags(c, t, false) == -1)
 		goto fail;
-	if (tarw_commit(t, hex, &size) == -1)
+	r = tarw_commit(t, hex, &size);
+	phash_free(c->ph);
+	c->ph = NULL;
+	if (r == -1)
 		return -1;
 	if (sidecar(c->out, "sha256", hex[0]) == -1 ||
 	    sidecar(c->out, "sm3", hex[1]) == -1)
@@ -475,6 +489,8 @@ fail:
 	if (tarw_error(t)[0] != '\0')
 		warnx("cannot write '%s': %s", c->out, tarw_error(t));
 	tarw_abort(t);
+	phash_free(c->ph);
+	c->ph = NULL;
 	return -1;
 }
 

@@ -27,8 +27,13 @@ struct tarw {
 	char		*out;
 	char		*tmpname;	/* when O_TMPFILE is not available */
 	time_t		 mtime;
-	struct phash	*ah;		/* the archive's own SHA-256 and SM3 */
-	uint64_t	 written;
+	struct phash	*ph;		/* PH_ARC: the archive's SHA-256 and SM3 */
+	unsigned char	*stg;		/* headers, padding, small files */
+	size_t		 stglen, stgcap;
+	const void	*pass;		/* the caller's slot, written as is */
+	size_t		 passlen;
+	bool		 passed;
+	uint64_t	 written, kicked;
 	char		 err[512];
 };
 
@@ -80,42 +85,99 @@ aerr(struct tarw *t, const char *what)
 	return -1;
 }
 
-/* Every byte written is also hashed, so the archive is never read back. */
+static int
+write_all(struct tarw *t, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	ssize_t	 w;
+
+	for (; len > 0; p += w, len -= (size_t)w)
+		if ((w = write(t->fd, p, len)) <= 0) {
+			if (w == -1 && errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			snprintf(t->err, sizeof(t->err), "%s",
+			    strerror(w == 0 ? EIO : errno));
+			return -1;
+		}
+	t->written += (uint64_t)(p - (const unsigned char *)buf);
+#ifdef SYNC_FILE_RANGE_WRITE
+	/*
+	 * Start writing back as we go, so that the fsync at the end has
+	 * little left to wait for.
+	 */
+	if (t->written - t->kicked >= (64u << 20)) {
+		sync_file_range(t->fd, (off_t)t->kicked,
+		    (off_t)(t->written - t->kicked), SYNC_FILE_RANGE_WRITE);
+		t->kicked = t->written;
+	}
+#endif
+	return 0;
+}
+
+/*
+ * libarchive writes unblocked (bytes per block 0), so a member's data
+ * reaches this callback as the very buffer the caller gave: when that is
+ * the caller's hashing slot it is written from there and hashed there, no
+ * copy.  Everything else (headers, padding, compressed output) is staged
+ * and written and hashed at the next tarw_flush().
+ */
 static la_ssize_t
 write_cb(struct archive *a, void *arg, const void *buf, size_t len)
 {
 	struct tarw *t = arg;
-	const unsigned char *p = buf;
-	size_t	 done = 0, n;
-	ssize_t	 w;
 
-	(void)a;
-	while (done < len) {
-		n = len - done < PHASH_SLOT ? len - done : PHASH_SLOT;
-		memcpy(phash_slot(t->ah), p + done, n);
-		phash_submit(t->ah, n);
-		done += n;
-	}
-	for (done = 0; done < len; done += w) {
-		w = write(t->fd, p + done, len - done);
-		if (w <= 0) {
-			archive_set_error(a, errno ? errno : EIO, "%s",
-			    strerror(errno ? errno : EIO));
+	if (buf == t->pass && len == t->passlen && t->stglen == 0) {
+		if (write_all(t, buf, len) == -1) {
+			archive_set_error(a, EIO, "%s", t->err);
 			return -1;
 		}
+		t->passed = true;
+		return (la_ssize_t)len;
 	}
-	t->written += len;
+	if (t->stglen + len > t->stgcap) {
+		size_t	 cap = t->stgcap ? t->stgcap : PHASH_SLOT;
+
+		while (cap < t->stglen + len)
+			cap *= 2;
+		if ((t->stg = realloc(t->stg, cap)) == NULL)
+			err(EXIT_TROUBLE, NULL);
+		t->stgcap = cap;
+	}
+	memcpy(t->stg + t->stglen, buf, len);
+	t->stglen += len;
 	return (la_ssize_t)len;
 }
 
+int
+tarw_flush(struct tarw *t)
+{
+	if (t->stglen == 0)
+		return 0;
+	if (write_all(t, t->stg, t->stglen) == -1)
+		return -1;
+	phash_put(t->ph, t->stg, t->stglen, PH_ARC);
+	t->stglen = 0;
+	return 0;
+}
+
+/* At a point where the caller holds no slot: a full stage is written. */
+static int
+maybe_flush(struct tarw *t)
+{
+	return t->stglen >= PHASH_SLOT ? tarw_flush(t) : 0;
+}
+
 struct tarw *
-tarw_open(const char *out, int compress, time_t mtime)
+tarw_open(const char *out, int compress, time_t mtime, struct phash *ph)
 {
 	struct tarw *t = cb_xmalloc(sizeof(*t));
 
 	memset(t, 0, sizeof(*t));
 	t->out = cb_xstrdup(out);
 	t->mtime = mtime;
+	t->ph = ph;
 	if (open_tmp(t) == -1) {
 		warn("cannot create '%s'", out);
 		free(t->out);
@@ -129,9 +191,7 @@ tarw_open(const char *out, int compress, time_t mtime)
 		archive_write_set_filter_option(t->a, "gzip", "timestamp", NULL);
 	} else if (compress == 's')
 		archive_write_add_filter_zstd(t->a);
-	archive_write_set_bytes_per_block(t->a, 1 << 20);
-	archive_write_set_bytes_in_last_block(t->a, 1);
-	t->ah = phash_new((const EVP_MD *[]){ EVP_sha256(), EVP_sm3() }, 2);
+	archive_write_set_bytes_per_block(t->a, 0);
 	if (archive_write_open2(t->a, t, NULL, write_cb, NULL, NULL) !=
 	    ARCHIVE_OK) {
 		warnx("cannot write '%s': %s", out, archive_error_string(t->a));
@@ -157,7 +217,9 @@ header(struct tarw *t, const char *path, int type, int perm, uint64_t size)
 		archive_entry_set_size(e, (la_int64_t)size);
 	r = archive_write_header(t->a, e);
 	archive_entry_free(e);
-	return r == ARCHIVE_OK ? 0 : aerr(t, path);
+	if (r != ARCHIVE_OK)
+		return aerr(t, path);
+	return maybe_flush(t);
 }
 
 int
@@ -182,7 +244,24 @@ tarw_data(struct tarw *t, const void *buf, size_t len)
 	n = archive_write_data(t->a, buf, len);
 	if (n < 0 || (size_t)n != len)
 		return aerr(t, "write");
-	return 0;
+	return maybe_flush(t);
+}
+
+int
+tarw_data_slot(struct tarw *t, const void *buf, size_t len)
+{
+	la_ssize_t n;
+
+	if (len == 0)
+		return 0;
+	t->pass = buf;
+	t->passlen = len;
+	t->passed = false;
+	n = archive_write_data(t->a, buf, len);
+	t->pass = NULL;
+	if (n < 0 || (size_t)n != len)
+		return aerr(t, "write");
+	return t->passed ? (int)PH_ARC : 0;
 }
 
 int
@@ -200,7 +279,7 @@ tarw_free(struct tarw *t)
 		archive_write_free(t->a);
 	if (t->fd != -1)
 		close(t->fd);
-	phash_free(t->ah);
+	free(t->stg);
 	if (t->tmpname != NULL) {
 		unlink(t->tmpname);
 		free(t->tmpname);
@@ -259,6 +338,8 @@ tarw_commit(struct tarw *t, char hex[2][HASH_HEXMAX], uint64_t *size)
 
 	if (archive_write_close(t->a) != ARCHIVE_OK)
 		aerr(t, "finishing the archive");
+	else if (tarw_flush(t) == -1)
+		;
 	else if (fsync(t->fd) == -1)
 		snprintf(t->err, sizeof(t->err), "fsync: %s", strerror(errno));
 	else if (publish(t) == -1)
@@ -266,7 +347,8 @@ tarw_commit(struct tarw *t, char hex[2][HASH_HEXMAX], uint64_t *size)
 		    strerror(errno));
 	else
 		r = 0;
-	phash_end(t->ah, hex);
+	phash_close_to(t->ph, PH_ARC, hex);
+	phash_sync(t->ph);
 	*size = t->written;
 	if (r == -1)
 		warnx("cannot write '%s': %s", t->out, t->err);
