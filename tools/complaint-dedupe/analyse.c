@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/sha.h>
-
 #include "cd.h"
 
 int
@@ -20,7 +18,6 @@ cd_analyse(const char *text, size_t len, const struct cd_params *p,
 	uint64_t *sh;
 
 	memset(l, 0, sizeof(*l));
-	SHA256((const unsigned char *)text, len, l->sha);
 	l->size = len;
 	if ((norm = cd_normalize(text, len, &nlen)) == NULL)
 		return -1;

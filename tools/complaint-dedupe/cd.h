@@ -106,7 +106,7 @@ struct letter {
 	uint16_t	 sig[CD_NPERM];	/* low bits of the MinHash values */
 	uint64_t	 thash;		/* hash of the masked text */
 	uint64_t	 nhash;		/* hash of the unmasked normalised text */
-	unsigned char	 sha[32];
+	unsigned char	 sha[32];	/* set by the reader, not cd_analyse */
 	size_t		 size;		/* bytes of the letter as read */
 };
 
@@ -118,9 +118,25 @@ struct cd_params {
 	int		 ngram;
 };
 
+/* jsonl.c: the wanted members of a JSON Lines row, without jansson. */
+struct jl_field {
+	const char	*name;
+	size_t		 off, len;	/* the value's JSON text in the row */
+	bool		 found, isstr;
+};
+/* 1: a valid object, f[] filled; 0: invalid or unsure (ask jansson). */
+int	 jl_scan(const char *row, size_t len, struct jl_field *f, size_t nf);
+/* Decodes a string token (quotes included) that jl_scan accepted. */
+char	*jl_string(const char *tok, size_t toklen, size_t *outlen);
+
 /* normalize.c */
 char	*cd_normalize(const char *utf8, size_t len, size_t *outlen);
 bool	 cd_is_skip(int32_t cp);	/* not shingled: spaces, punctuation */
+
+/* orgs.c: the data for institution names (see mask.c). */
+extern const char *const org_suffix[], *const org_rcue[], *const org_lcue[],
+	*const org_weak[], *const org_generic[], *const org_known[];
+extern const char org_stop[];
 
 /* mask.c: masks n and records fills and entities into l. */
 void	 cd_mask(const char *norm, size_t len, struct letter *l);
@@ -161,6 +177,8 @@ size_t	 cd_set(const uint64_t *, size_t, uint32_t **);
 struct src {
 	char		*path, *member;
 	uint32_t	 rank;		/* place in (path, member) order */
+	unsigned char	 sha[32];	/* SHA-256 of the whole file or member */
+	bool		 hashed;
 };
 struct doc {
 	uint64_t	 off;		/* spill record */
@@ -171,7 +189,7 @@ struct doc {
 	uint64_t	 thash, nhash;
 	int64_t		 time;
 	uint64_t	 size;
-	unsigned char	 sha[32];
+	unsigned char	 sha[32];	/* whole file, or a row's letter text */
 	int32_t		 oldcl;		/* cluster id from --index, or 0 */
 };
 struct entrec {
@@ -204,6 +222,15 @@ struct store {
 };
 int	 store_init(struct store *, int bands);
 uint32_t store_src(struct store *, const char *path, const char *member);
+/* Sets a source's SHA-256 from 64 hex digits; -1 if they are not. */
+int	 store_src_sha(struct store *, uint32_t src, const char *hex);
+/*
+ * The SHA-256 of the file or member a letter came from (forgekit-records(5)
+ * "sha256"); for a CSV/JSONL row, the row's own (its letter text) is
+ * st->d[doc].sha, written "row_sha256".
+ */
+const unsigned char *store_file_sha(const struct store *, uint32_t doc);
+void	 cd_hex32(const unsigned char *sha, char out[65]);
 /* Adds a letter; meta is JSON text or NULL.  Returns the doc index. */
 uint32_t store_add(struct store *, uint32_t src, uint32_t row,
 	    const struct letter *, const char *meta, int64_t time);

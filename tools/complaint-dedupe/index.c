@@ -75,23 +75,29 @@ load_doc(struct store *st, json_t *o)
 {
 	struct letter l;
 	const char *path, *member = NULL, *masked, *fills, *ents, *meta, *sha,
-		*set, *sig, *band;
+		*set, *sig, *band, *rsha = NULL;
 	json_int_t row, size, tm, th, nh, cl;
+	uint32_t src;
 	unsigned char *sb;
 	long	 k;
 	int	 i;
 	uint32_t id;
 
-	if (json_unpack(o, "{s:s,s?s,s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,"
-	    "s:s,s:s,s:s,s:I}", "path", &path, "member", &member, "row", &row,
-	    "sha256", &sha, "size", &size, "time", &tm, "thash", &th, "nhash",
-	    &nh, "masked", &masked, "fills", &fills, "ents", &ents, "meta",
-	    &meta, "set", &set, "sig", &sig, "bands", &band, "cluster", &cl) != 0 ||
-	    strlen(sha) != 64)
+	if (json_unpack(o, "{s:s,s?s,s:I,s:s,s?s,s:I,s:I,s:I,s:I,s:s,s:s,s:s,"
+	    "s:s,s:s,s:s,s:s,s:I}", "path", &path, "member", &member, "row",
+	    &row, "sha256", &sha, "row_sha256", &rsha, "size", &size, "time",
+	    &tm, "thash", &th, "nhash", &nh, "masked", &masked, "fills", &fills,
+	    "ents", &ents, "meta", &meta, "set", &set, "sig", &sig, "bands",
+	    &band, "cluster", &cl) != 0 || strlen(sha) != 64 ||
+	    (rsha && strlen(rsha) != 64))
 		return -1;
 	memset(&l, 0, sizeof(l));
+	/* sha256 is the file's; a row's own hash is row_sha256 */
+	if (rsha == NULL)
+		rsha = sha;
 	for (i = 0; i < 32; i++)
-		l.sha[i] = (unsigned char)(hexv(sha[2 * i]) * 16 + hexv(sha[2 * i + 1]));
+		l.sha[i] = (unsigned char)(hexv(rsha[2 * i]) * 16 +
+		    hexv(rsha[2 * i + 1]));
 	if (unb64(sig, (unsigned char *)l.sig, sizeof(l.sig)) != sizeof(l.sig) ||
 	    unb64(band, (unsigned char *)l.band, (size_t)st->bands * 4) !=
 	    st->bands * 4)
@@ -111,7 +117,10 @@ load_doc(struct store *st, json_t *o)
 	l.size = (size_t)size;
 	l.thash = (uint64_t)th;
 	l.nhash = (uint64_t)nh;
-	id = store_add(st, store_src(st, path, member), (uint32_t)row, &l,
+	src = store_src(st, path, member);
+	if (row == 0 || rsha != sha)
+		store_src_sha(st, src, sha);
+	id = store_add(st, src, (uint32_t)row, &l,
 	    *meta ? meta : NULL, tm == INT64_MIN ? CD_NOTIME : (int64_t)tm);
 	st->d[id].oldcl = cl > 0 ? (int32_t)cl : -1;
 	free(sb);
@@ -174,23 +183,20 @@ doc_json(const struct store *st, const struct clusters *cs, uint32_t d)
 {
 	const struct doc *doc = &st->d[d];
 	struct docdata dd;
-	struct buf set = { 0 }, sig = { 0 }, band = { 0 }, sha = { 0 };
-	static const char h[] = "0123456789abcdef";
+	struct buf set = { 0 }, sig = { 0 }, band = { 0 };
+	char	 sha[65], rsha[65];
 	json_t	*o;
-	int	 i;
 
 	if (store_get(st, d, &dd) == -1)
 		return NULL;
 	b64(&set, dd.set, (size_t)dd.nset * 4);
 	b64(&sig, st->sig + (size_t)d * CD_NPERM, CD_NPERM * 2);
 	b64(&band, st->band + (size_t)d * (size_t)st->bands, (size_t)st->bands * 4);
-	for (i = 0; i < 32; i++) {
-		buf_addc(&sha, h[doc->sha[i] >> 4]);
-		buf_addc(&sha, h[doc->sha[i] & 15]);
-	}
+	cd_hex32(store_file_sha(st, d), sha);
+	cd_hex32(doc->sha, rsha);
 	o = json_pack("{s:s,s:s*,s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,"
 	    "s:s,s:s,s:I}", "path", st->s[doc->src].path, "member",
-	    st->s[doc->src].member, "row", (json_int_t)doc->row, "sha256", sha.s,
+	    st->s[doc->src].member, "row", (json_int_t)doc->row, "sha256", sha,
 	    "size", (json_int_t)doc->size, "time", (json_int_t)doc->time,
 	    "thash", (json_int_t)doc->thash, "nhash", (json_int_t)doc->nhash,
 	    "masked", dd.masked, "fills", dd.fills, "ents", dd.ents, "meta",
@@ -199,7 +205,8 @@ doc_json(const struct store *st, const struct clusters *cs, uint32_t d)
 	buf_free(&set);
 	buf_free(&sig);
 	buf_free(&band);
-	buf_free(&sha);
+	if (doc->row)
+		json_object_set_new(o, "row_sha256", json_string(rsha));
 	store_put(&dd);
 	return o;
 }

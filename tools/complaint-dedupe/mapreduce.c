@@ -249,7 +249,7 @@ map_letter(const struct store *st, const struct cd_params *p, uint32_t d,
 		    id.s);
 	}
 	fprintf(out, "n:%016llx\t%s\t-\n", (unsigned long long)doc->nhash, id.s);
-	hex32(&line, doc->sha, 32);
+	hex32(&line, store_file_sha(st, d), 32);
 	o = json_pack("{s:s,s:s*,s:I,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s%}",
 	    "path", st->s[doc->src].path, "member", st->s[doc->src].member,
 	    "row", (json_int_t)doc->row, "sha256", line.s,
@@ -260,6 +260,11 @@ map_letter(const struct store *st, const struct cd_params *p, uint32_t d,
 	    "fills", dd.fills, "ents", dd.ents, "meta", dd.meta, "set", pay.s,
 	    pay.len);
 	json_object_set_new(o, "nhash", json_integer((json_int_t)doc->nhash));
+	if (doc->row) {		/* the row's own hash; sha256 is the file's */
+		line.len = 0;
+		hex32(&line, doc->sha, 32);
+		json_object_set_new(o, "row_sha256", json_string(line.s));
+	}
 	js = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	fprintf(out, "d:%s\t%s\t%s\n", id.s, id.s, js);
 	free(js);
@@ -463,7 +468,7 @@ merge_doc(struct store *st, const char *idtext, const char *js)
 	json_t	*o;
 	struct letter l;
 	const char *path, *member = NULL, *masked, *fills, *ents, *meta, *sha,
-		*th, *setb;
+		*th, *setb, *rsha = NULL;
 	json_int_t row, size, tm, nsh, nh;
 	unsigned char *setbytes;
 	long	 k;
@@ -472,11 +477,12 @@ merge_doc(struct store *st, const char *idtext, const char *js)
 
 	if ((o = json_loads(js, 0, NULL)) == NULL)
 		return -1;
-	if (json_unpack(o, "{s:s,s?s,s:I,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,"
-	    "s:s,s:I}", "path", &path, "member", &member, "row", &row, "sha256",
-	    &sha, "size", &size, "time", &tm, "nsh", &nsh, "thash", &th,
-	    "masked", &masked, "fills", &fills, "ents", &ents, "meta", &meta,
-	    "set", &setb, "nhash", &nh) != 0 || strlen(sha) != 64) {
+	if (json_unpack(o, "{s:s,s?s,s:I,s:s,s?s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,"
+	    "s:s,s:s,s:I}", "path", &path, "member", &member, "row", &row,
+	    "sha256", &sha, "row_sha256", &rsha, "size", &size, "time", &tm,
+	    "nsh", &nsh, "thash", &th, "masked", &masked, "fills", &fills,
+	    "ents", &ents, "meta", &meta, "set", &setb, "nhash", &nh) != 0 ||
+	    strlen(sha) != 64 || (rsha && strlen(rsha) != 64)) {
 		json_decref(o);
 		return -1;
 	}
@@ -488,9 +494,11 @@ merge_doc(struct store *st, const char *idtext, const char *js)
 	l.size = (size_t)size;
 	l.nhash = (uint64_t)nh;
 	hex_u64(th, &l.thash);
+	if (rsha == NULL)
+		rsha = sha;
 	for (i = 0; i < 32; i++)
-		l.sha[i] = (unsigned char)(hexval(sha[2 * i]) * 16 +
-		    hexval(sha[2 * i + 1]));
+		l.sha[i] = (unsigned char)(hexval(rsha[2 * i]) * 16 +
+		    hexval(rsha[2 * i + 1]));
 	/* the set travels after the signature: "sig,set" */
 	setb = strchr(setb, ',') ? strchr(setb, ',') + 1 : setb;
 	if ((setbytes = malloc(strlen(setb) * 3 / 4 + 4)) == NULL)
@@ -500,6 +508,8 @@ merge_doc(struct store *st, const char *idtext, const char *js)
 	l.nsh = k > 0 ? (size_t)k / 4 : 0;
 	(void)nsh;
 	src = store_src(st, path, member);
+	if (row == 0 || rsha != sha)
+		store_src_sha(st, src, sha);
 	store_add(st, src, (uint32_t)row, &l, *meta ? meta : NULL,
 	    tm == INT64_MIN ? CD_NOTIME : (int64_t)tm);
 	if ((ids = realloc(ids, (nids + 1) * sizeof(*ids))) == NULL ||

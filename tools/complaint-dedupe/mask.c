@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -414,11 +415,16 @@ ref_at(struct scan *s, size_t i)
 	return fill(s, SLOT_REF, i, j);
 }
 
+static size_t org_at(struct scan *, size_t);
+
 static size_t
 step(struct scan *s, size_t i)
 {
 	size_t	 n;
 	int32_t	 c = s->c[i];
+
+	if ((c >= 0x4E00 || (c < 0x80 && alnum(c))) && (n = org_at(s, i)) != 0)
+		return n;
 
 	/* cheap first-character gates keep the per-character cost low */
 	if (c < 0x80 && alnum(c) && ((n = email_url_at(s, i)) != 0 ||
@@ -446,6 +452,170 @@ literal:
 	return i + 1;
 }
 
+/*
+ * The word lists of orgs.c as code points, with a bitmap of their first
+ * characters, built once: org_at runs at the start of every word.
+ */
+struct wlist {
+	const int32_t	*const *w;	/* each word: length, then code points */
+	uint8_t		 first[8192];	/* bit c & 0xFFFF: a word starts with c */
+};
+static struct wlist wl_suffix, wl_rcue, wl_lcue, wl_weak, wl_generic, wl_known;
+static uint8_t stop_bits[8192];
+static pthread_once_t org_once = PTHREAD_ONCE_INIT;
+
+static void
+wl_build(struct wlist *l, const char *const *words)
+{
+	int32_t **v;
+	size_t	 n, k, i, len, m;
+
+	for (n = 0; words[n]; n++)
+		;
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
+		abort();
+	for (k = 0; k < n; k++) {
+		len = strlen(words[k]);
+		if ((v[k] = malloc((len + 1) * sizeof(**v))) == NULL)
+			abort();
+		for (i = 0, m = 1; i < len; m++)
+			v[k][m] = cd_next(words[k], len, &i);
+		v[k][0] = (int32_t)(m - 1);
+		l->first[(v[k][1] & 0xFFFF) >> 3] |= (uint8_t)(1u << (v[k][1] & 7));
+	}
+	l->w = (const int32_t *const *)v;
+}
+
+static void
+org_init(void)
+{
+	size_t	 i = 0, n = strlen(org_stop);
+	int32_t	 c;
+
+	wl_build(&wl_suffix, org_suffix);
+	wl_build(&wl_rcue, org_rcue);
+	wl_build(&wl_lcue, org_lcue);
+	wl_build(&wl_weak, org_weak);
+	wl_build(&wl_generic, org_generic);
+	wl_build(&wl_known, org_known);
+	while (i < n) {
+		c = cd_next(org_stop, n, &i);
+		stop_bits[(c & 0xFFFF) >> 3] |= (uint8_t)(1u << (c & 7));
+	}
+}
+
+/* The longest word of the list at i, in code points (0: none). */
+static size_t
+word_at(const struct scan *s, size_t i, const struct wlist *l)
+{
+	const int32_t *const *w;
+	size_t	 best = 0, k, n;
+	int32_t	 c = s->c[i];
+
+	if (!(l->first[(c & 0xFFFF) >> 3] & (1u << (c & 7))))
+		return 0;
+	for (w = l->w; *w; w++) {
+		n = (size_t)(*w)[0];
+		if (n <= best || i + n > s->n)
+			continue;
+		for (k = 0; k < n && s->c[i + k] == (*w)[k + 1]; k++)
+			;
+		if (k == n)
+			best = n;
+	}
+	return best;
+}
+
+/* A character that can be part of an institution's own name. */
+static bool
+org_namec(int32_t c)
+{
+	if (c < 0x80)
+		return alnum(c);
+	return cjk(c) && !(c < 0x10000 && (stop_bits[c >> 3] & (1u << (c & 7))));
+}
+
+/* Is [i, j) exactly a generic word? */
+static bool
+generic_name(const struct scan *s, size_t i, size_t j)
+{
+	const int32_t *const *w;
+	size_t	 k;
+
+	for (w = wl_generic.w; *w; w++) {
+		if ((size_t)(*w)[0] != j - i)
+			continue;
+		for (k = 0; k < j - i && s->c[i + k] == (*w)[k + 1]; k++)
+			;
+		if (k == j - i)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Institution and platform names (SLOT_ORG), by shape, so that letters
+ * sent to different lenders stay one template:
+ *  - a known name from the lexicon in orgs.h (products without a suffix:
+ *    借呗, 微粒贷...);
+ *  - 2 to 6 name characters ending in an institution word (银行, 农商银行,
+ *    人寿, 消费金融, 小贷, 公司...), the name and the word together;
+ *  - 2 to 6 name characters before an addressee word (客户服务中心,
+ *    客服, 平台, app), or after 通过/使用/致/尊敬的/投诉 and before
+ *    办理/借款/申请 or a colon or comma, or at the head of the letter
+ *    before a colon (the addressee): the name alone.
+ * A name begins where a word does: after a stop character (的, 在, 向,
+ * 贵, 该...), a left cue or a non-Han character, so 贵银行, 该平台 and
+ * 借款平台 (a generic word, orgs.h) stay literal.
+ */
+static size_t
+org_at(struct scan *s, size_t i)
+{
+	size_t	 j, k, n, start = i, lead = 0, best = 0, cue = 0;
+	bool	 lcue = false, weakonly = false, head = false;
+
+	if ((n = word_at(s, i, &wl_known)) != 0)
+		return fill(s, SLOT_ORG, i, i + n);
+	if ((lead = word_at(s, i, &wl_lcue)) != 0 &&
+	    !(s->c[i] == 0x81F4 && i > 0 && s->c[i - 1] == 0x6B64)) {	/* 此致 */
+		lcue = true;
+		/* 在 向 从: org_lcue */
+		weakonly = lead == 1 && (s->c[i] == 0x5728 || s->c[i] == 0x5411 ||
+		    s->c[i] == 0x4ECE);
+		start = i + lead;
+	} else if (i == 0)
+		lcue = head = true;	/* the first words: "X：" addresses the letter */
+	else if (org_namec(s->c[i - 1]))
+		return 0;	/* not the start of a word */
+	for (j = start; j < s->n && j < start + 6 && org_namec(s->c[j]); j++)
+		;
+	/* the first place after 2+ name characters where a suffix or cue stands */
+	for (k = start + 2; k <= j && k <= start + 6; k++) {
+		if (k < s->n && (n = word_at(s, k, &wl_suffix)) != 0) {
+			best = k + n;	/* the institution word is part of the name */
+			break;
+		}
+		if (k < s->n && (cue = word_at(s, k, &wl_rcue)) != 0) {
+			best = k;
+			break;
+		}
+		if (lcue && ((!weakonly && (k == s->n || s->c[k] == 0xFF1A ||
+		    s->c[k] == 0xFF0C)) || word_at(s, k, &wl_weak))) {	/* ： ， */
+			best = k;
+			break;
+		}
+	}
+	for (j = start; head && j < best; j++)
+		if (!cjk(s->c[j]))
+			return 0;
+	if (best == 0 || generic_name(s, start, best) ||
+	    (cue == 0 && generic_name(s, start, k)))
+		return 0;
+	for (j = i; j < start; j++)	/* the left cue stays literal */
+		buf_addcp(s->out, s->c[j]);
+	return fill(s, SLOT_ORG, start, best);
+}
+
 void
 cd_mask(const char *norm, size_t len, struct letter *l)
 {
@@ -458,6 +628,7 @@ cd_mask(const char *norm, size_t len, struct letter *l)
 		abort();
 	while (i < len)
 		cp[n++] = cd_next(norm, len, &i);
+	pthread_once(&org_once, org_init);
 	s.c = cp;
 	s.n = n;
 	s.l = l;

@@ -116,6 +116,44 @@ take_meta(struct rd *rd, struct jitem *it, json_t *meta)
 	it->meta = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
+/*
+ * The fast path: jl_scan finds the text and --meta members in one pass
+ * and only their values are decoded (meta values, small, by jansson).
+ * NULL with nothing set when the row needs jansson's full parser.
+ */
+static char *
+jsonl_fast(struct rd *rd, struct jitem *it, size_t *len, json_t **metap)
+{
+	struct jl_field fs[8], *f = fs;
+	json_t	*meta = NULL, *v;
+	size_t	 i, nf = rd->nmeta + 1;
+	char	*t = NULL;
+
+	if (nf > sizeof(fs) / sizeof(fs[0]) &&
+	    (f = calloc(nf, sizeof(*f))) == NULL)
+		abort();
+	f[0].name = rd->field;
+	for (i = 0; i < rd->nmeta; i++)
+		f[i + 1].name = rd->meta[i];
+	if (jl_scan(it->data, it->len, f, nf) != 1 || !f[0].found ||
+	    !f[0].isstr)
+		goto out;
+	t = jl_string(it->data + f[0].off, f[0].len, len);
+	for (i = 1; i < nf; i++) {
+		if (!f[i].found || (v = json_loadb(it->data + f[i].off, f[i].len,
+		    JSON_DECODE_ANY, NULL)) == NULL)
+			continue;
+		if (meta == NULL)
+			meta = json_object();
+		json_object_set_new(meta, f[i].name, v);
+	}
+	*metap = meta;
+out:
+	if (f != fs)
+		free(f);
+	return t;
+}
+
 static char *
 jsonl_text(struct rd *rd, struct jitem *it, size_t *len, json_t **metap)
 {
@@ -124,6 +162,8 @@ jsonl_text(struct rd *rd, struct jitem *it, size_t *len, json_t **metap)
 	size_t	 i;
 	char	*t = NULL;
 
+	if ((t = jsonl_fast(rd, it, len, metap)) != NULL)
+		return t;
 	if ((o = json_loadb(it->data, it->len, 0, &e)) == NULL ||
 	    !json_is_object(o)) {
 		snprintf(it->err, sizeof(it->err), "line %u: %s", it->row,
@@ -158,14 +198,11 @@ jsonl_text(struct rd *rd, struct jitem *it, size_t *len, json_t **metap)
 static void
 work_item(struct rd *rd, struct jitem *it)
 {
-	unsigned char sha[32];
 	struct buf b = { 0 };
 	char	*text = NULL, *dec;
 	size_t	 len = 0;
 	json_t	*meta = NULL;
 
-	if (it->row == 0 && it->data)	/* a whole file: hash its bytes */
-		SHA256((unsigned char *)it->data, it->len, sha);
 	switch (it->kind) {
 	case K_JSONL:
 		if ((text = jsonl_text(rd, it, &len, &meta)) == NULL)
@@ -201,8 +238,13 @@ work_item(struct rd *rd, struct jitem *it)
 		    "the %u-byte limit", len, CD_MAXLETTER);
 	else if (cd_analyse(text ? text : "", len, &rd->params, &it->l) == 0) {
 		it->ok = true;
-		if (it->row == 0)
-			memcpy(it->l.sha, sha, sizeof(sha));
+		/*
+		 * A row's own hash, of its letter text; a whole file's is the
+		 * walker's hash of its bytes (store_file_sha).
+		 */
+		if (it->row)
+			SHA256((const unsigned char *)(text ? text : ""), len,
+			    it->l.sha);
 		it->empty = it->l.maskedlen == 0;
 		take_meta(rd, it, meta);
 	} else
@@ -401,6 +443,16 @@ csv_rec(struct csvp *c, enum csv_event ev, void *arg)
 	return 0;
 }
 
+/* The walker hashed the whole item as it was read: that is its sha256. */
+static void
+finish_src(struct rd *rd, struct input_item *it, uint32_t src)
+{
+	struct hash_hex hh;
+
+	if (input_finish(it, &hh) == 0)
+		store_src_sha(rd->st, src, hh.hex[HASH_SHA256]);
+}
+
 static void
 read_csv(struct rd *rd, struct input_item *it, uint32_t src)
 {
@@ -556,11 +608,13 @@ rd_item(struct input_item *it, void *arg)
 	if (has_ext(it->member ? it->member : it->path, ".csv") ||
 	    strcmp(it->mime, "text/csv") == 0 || strcmp(it->mime, "application/csv") == 0) {
 		read_csv(rd, it, src);
+		finish_src(rd, it, src);
 		return 0;
 	}
 	if (has_ext(it->member ? it->member : it->path, ".jsonl") ||
 	    has_ext(it->member ? it->member : it->path, ".ndjson")) {
 		read_jsonl(rd, it, src);
+		finish_src(rd, it, src);
 		return 0;
 	}
 	if (strstr(it->mime, "wordprocessingml") != NULL ||
@@ -580,6 +634,7 @@ rd_item(struct input_item *it, void *arg)
 	if (input_slurp(it, k == K_RAW ? CD_MAXLETTER * 2 : 64u << 20, &data,
 	    &len) == -1)
 		return 0;	/* the walker reports it */
+	finish_src(rd, it, src);
 	enqueue(rd, src, 0, k, (char *)data, len, NULL);
 	return 0;
 }

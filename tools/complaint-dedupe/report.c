@@ -15,19 +15,6 @@
 #include "rec.h"
 
 static void
-hex(const unsigned char *s, char *out)
-{
-	static const char h[] = "0123456789abcdef";
-	int	 i;
-
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = h[s[i] >> 4];
-		out[2 * i + 1] = h[s[i] & 15];
-	}
-	out[64] = '\0';
-}
-
-static void
 iso_time(int64_t t, char *buf, size_t len)
 {
 	time_t	 tt = (time_t)t;
@@ -88,11 +75,15 @@ member_json(const struct store *st, const struct cluster *c, size_t i,
 	char	 sha[65];
 	json_t	*m = json_object(), *meta;
 
-	hex(d->sha, sha);
+	cd_hex32(store_file_sha(st, c->m[i]), sha);
 	rec_set_input(m, s->path, s->member);
 	if (d->row)
 		json_object_set_new(m, "record", json_integer(d->row));
 	json_object_set_new(m, "sha256", json_string(sha));
+	if (d->row) {
+		cd_hex32(d->sha, sha);
+		json_object_set_new(m, "row_sha256", json_string(sha));
+	}
 	json_object_set_new(m, "size", json_integer((json_int_t)d->size));
 	json_object_set_new(m, "similarity", json_real(c->jac[i]));
 	json_object_set_new(m, "containment", json_real(c->cont[i]));
@@ -267,7 +258,7 @@ static void
 csv(const struct store *st, const struct clusters *cs)
 {
 	size_t	 r, i, k;
-	char	 sha[65];
+	char	 sha[65], rsha[65];
 	double	*sims;
 
 	/* each letter's similarity, found once rather than per row */
@@ -276,13 +267,14 @@ csv(const struct store *st, const struct clusters *cs)
 	for (k = 0; k < cs->n; k++)
 		for (i = 0; i < cs->c[k].n; i++)
 			sims[cs->c[k].m[i]] = cs->c[k].jac[i];
-	printf("path,member,record,sha256,cluster,similarity\n");
+	printf("path,member,record,sha256,cluster,similarity,row_sha256\n");
 	for (r = 0; r < st->n; r++) {
 		uint32_t d = st->byrank[r], id = cs->of[d];
 		const struct cluster *c = id ? &cs->c[id - 1] : NULL;
 		double	 sim = sims[d];
 
-		hex(st->d[d].sha, sha);
+		cd_hex32(store_file_sha(st, d), sha);
+		cd_hex32(st->d[d].sha, rsha);
 		csv_field(st->s[st->d[d].src].path);
 		putchar(',');
 		csv_field(st->s[st->d[d].src].member);
@@ -291,7 +283,7 @@ csv(const struct store *st, const struct clusters *cs)
 			printf("%u,%.4f", c->id, sim);
 		else
 			putchar(',');
-		putchar('\n');
+		printf(",%s\n", st->d[d].row ? rsha : "");
 	}
 	free(sims);
 }

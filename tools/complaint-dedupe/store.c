@@ -25,6 +25,13 @@
 	}								\
 } while (0)
 
+static int
+hexdig(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 int
 store_init(struct store *st, int bands)
 {
@@ -54,7 +61,47 @@ store_src(struct store *st, const char *path, const char *member)
 		abort();
 	if (member == NULL)
 		s->member = NULL;
+	s->hashed = false;
 	return (uint32_t)st->ns++;
+}
+
+int
+store_src_sha(struct store *st, uint32_t src, const char *hex)
+{
+	unsigned char v[32];
+	int	 i, hi, lo;
+
+	for (i = 0; i < 32; i++) {
+		if ((hi = hexdig(hex[2 * i])) < 0 || (lo = hexdig(hex[2 * i + 1])) < 0)
+			return -1;
+		v[i] = (unsigned char)(hi * 16 + lo);
+	}
+	if (hex[64] != '\0')
+		return -1;
+	memcpy(st->s[src].sha, v, 32);
+	st->s[src].hashed = true;
+	return 0;
+}
+
+const unsigned char *
+store_file_sha(const struct store *st, uint32_t doc)
+{
+	const struct src *s = &st->s[st->d[doc].src];
+
+	return s->hashed ? s->sha : st->d[doc].sha;
+}
+
+void
+cd_hex32(const unsigned char *s, char out[65])
+{
+	static const char h[] = "0123456789abcdef";
+	int	 i;
+
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = h[s[i] >> 4];
+		out[2 * i + 1] = h[s[i] & 15];
+	}
+	out[64] = '\0';
 }
 
 static void
