@@ -135,26 +135,93 @@ col_zeros(const float *const v[8], int nxp, int skip_dc, int *restrict cnt)
 }
 
 /*
- * Marks blocks constant along x (every row flat) or along y.  hc[i] are
- * the flat-segment flags of rows y..y+7.  Written as whole-row passes
- * without early exits, so that the compiler vectorises them.
+ * Byte and float vectors: GCC and Clang vector extensions, which compile
+ * to SSE2/NEON (AVX2 in the WIDE clones) or to scalar code.
  */
-static void
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+
+static inline v16u8
+vld(const uint8_t *p)
+{
+	v16u8 v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline void
+vst(uint8_t *p, v16u8 v)
+{
+	memcpy(p, &v, sizeof v);
+}
+
+static inline v16u8
+vmax(v16u8 a, v16u8 b)
+{
+	v16u8 gt = (v16u8)(a > b);
+
+	return (a & gt) | (b & ~gt);
+}
+
+/*
+ * Equality flags of 4 floats at once (GCC and Clang vector extensions:
+ * SSE2, AVX2 in the WIDE clones, or scalar code elsewhere).
+ */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+typedef uint8_t v4u8 __attribute__((vector_size(4)));
+
+static inline v4f
+ld4f(const float *p)
+{
+	v4f v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline void
+st4flags(unsigned char *p, v4i e)
+{
+	v4u8 b = __builtin_convertvector(e & 1, v4u8);
+
+	memcpy(p, &b, sizeof b);
+}
+
+/*
+ * Marks blocks constant along x (every row flat) or along y.  hc[i] are
+ * the flat-segment flags of rows y..y+7.
+ */
+WIDE static void
 const_blocks(const float *L, int w, int y, int nx,
     const unsigned char *const hc[8], unsigned char *vc, unsigned char *zrow)
 {
 	const float *r0 = L + (size_t)y * w;
 	int x, j;
 
-	for (x = 0; x < w; x++)
-		vc[x] = 1;
-	for (j = 1; j < 8; j++) {
-		const float *rj = L + (size_t)(y + j) * w;
+	for (x = 0; x + 4 <= w; x += 4) {
+		v4f a = ld4f(r0 + x);
+		v4i e = (v4i){ 0 } - 1;
 
-		for (x = 0; x < w; x++)
-			vc[x] &= rj[x] == r0[x];
+		for (j = 1; j < 8; j++)
+			e &= (v4i)(ld4f(r0 + (size_t)j * w + x) == a);
+		st4flags(vc + x, e);
 	}
-	for (x = 0; x < nx; x++) {
+	for (; x < w; x++) {
+		vc[x] = 1;
+		for (j = 1; j < 8; j++)
+			vc[x] &= r0[(size_t)j * w + x] == r0[x];
+	}
+	for (x = 0; x + 16 <= nx; x += 16) {
+		v16u8 ax = vld(hc[0] + x), ay = vld(vc + x);
+
+		for (j = 1; j < 8; j++) {
+			ax &= vld(hc[j] + x);
+			ay &= vld(vc + x + j);
+		}
+		vst(zrow + x, vld(zrow + x) | (ax | ay) << 7);
+	}
+	for (; x < nx; x++) {
 		unsigned ax = hc[0][x] & hc[1][x] & hc[2][x] & hc[3][x] &
 		    hc[4][x] & hc[5][x] & hc[6][x] & hc[7][x];
 		unsigned ay = vc[x] & vc[x + 1] & vc[x + 2] & vc[x + 3] &
@@ -165,16 +232,24 @@ const_blocks(const float *L, int w, int y, int nx,
 }
 
 /* Flags, per row of the ring, the 8-pixel segments that are flat. */
-static void
+WIDE static void
 row_flat(const float *r, int nx, unsigned char *out)
 {
 	int x, i;
 
-	for (x = 0; x < nx; x++)
+	for (x = 0; x + 4 <= nx; x += 4) {
+		v4f a = ld4f(r + x);
+		v4i e = (v4i){ 0 } - 1;
+
+		for (i = 1; i < 8; i++)
+			e &= (v4i)(ld4f(r + x + i) == a);
+		st4flags(out + x, e);
+	}
+	for (; x < nx; x++) {
 		out[x] = 1;
-	for (i = 1; i < 8; i++)
-		for (x = 0; x < nx; x++)
+		for (i = 1; i < 8; i++)
 			out[x] &= r[x + i] == r[x];
+	}
 }
 
 static void *
@@ -260,39 +335,17 @@ count_zeros(const float *L, int w, int h, unsigned char *z,
  * Every quantity fits a byte (at most 64 zeros, at most 64 blocks
  * reaching the maximum; which block is kept as its offset 0..7 and only
  * read when exactly one reaches it, so the sums of offsets may wrap), so
- * the rows are processed 16 pixels at a time in byte vectors: GCC and
- * Clang vector extensions, which compile to SSE2/NEON or to scalar code.
+ * the rows are processed 16 pixels at a time in byte vectors (v16u8).
  */
-typedef uint8_t v16u8 __attribute__((vector_size(16)));
-
-static inline v16u8
-vld(const uint8_t *p)
-{
-	v16u8 v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-static inline void
-vst(uint8_t *p, v16u8 v)
-{
-	memcpy(p, &v, sizeof v);
-}
-
-static inline v16u8
-vmax(v16u8 a, v16u8 b)
-{
-	v16u8 gt = (v16u8)(a > b);
-
-	return (a & gt) | (b & ~gt);
-}
-
 #define PAD16(n)	(((n) + 15) & ~15)
 
-/* One block row: max over the 8 origins x-7..x, how many reach it, which (offset k). */
+/*
+ * One block row: max over the 8 origins x-7..x, how many reach it, which
+ * (offset k), and whether that block is constant (k: meaningful only
+ * when exactly one block reaches the maximum, like a).
+ */
 struct hrow {
-	uint8_t	*m, *c, *a;
+	uint8_t	*m, *c, *a, *k;
 };
 
 /* t: wp + 32 bytes of scratch. */
@@ -306,32 +359,39 @@ hmax_row(const unsigned char *zrow, int nx, int wp, uint8_t *t,
 	memset(t, 0, 8);
 	memcpy(t + 8, zrow, (size_t)nx);
 	memset(t + 8 + nx, 0, (size_t)(wp + 32 - 8 - nx));
-	for (xb = 0; xb < wp + 32; xb += 16)
-		vst(t + xb, vld(t + xb) & lo7);
 	for (xb = 0; xb < wp; xb += 16) {
 		const uint8_t *tk = t + 1 + xb;
-		v16u8 m = vld(tk), c = { 0 }, a = { 0 };
+		v16u8 m = vld(tk) & lo7, c = { 0 }, a = { 0 }, cf = { 0 };
 
 		for (k = 1; k < 8; k++)
-			m = vmax(m, vld(tk + k));
+			m = vmax(m, vld(tk + k) & lo7);
 		for (k = 0; k < 8; k++) {
-			v16u8 e = (v16u8)(vld(tk + k) == m);
+			v16u8 raw = vld(tk + k);
+			v16u8 e = (v16u8)((raw & lo7) == m);
 			c -= e;
 			a += e & (uint8_t)k;
+			cf |= e & (raw >> 7);
 		}
 		vst(o->m + xb, m), vst(o->c + xb, c), vst(o->a + xb, a);
+		vst(o->k + xb, cf);
 	}
 }
 
+/*
+ * Pixel row y's votes: the grid of the one block with most zeros, or -1
+ * (no zeros, a tie, or that block constant), all in byte vectors; the
+ * first and last 7 pixels, not covered by 8 origins, are left at -1.
+ */
 static void
-vote_row(const struct hrow r[8], int y, int wp, const unsigned char *z,
-    int nx, int w, signed char *vrow)
+vote_row(const struct hrow r[8], int y, int wp, int w, signed char *vrow)
 {
+	const v16u8 lane = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+	    14, 15 };
 	int x, xb, j;
 
 	for (xb = 0; xb < wp; xb += 16) {
 		v16u8 m = vld(r[0].m + xb), c = { 0 }, a = { 0 }, b = { 0 };
-		uint8_t cs[16], as[16], bs[16], ms[16];
+		v16u8 cf = { 0 }, ok, vx, vote;
 
 		for (j = 1; j < 8; j++)
 			m = vmax(m, vld(r[j].m + xb));
@@ -340,17 +400,18 @@ vote_row(const struct hrow r[8], int y, int wp, const unsigned char *z,
 			c += e & vld(r[j].c + xb);
 			a += e & vld(r[j].a + xb);
 			b += e & (uint8_t)j;
+			cf |= e & vld(r[j].k + xb);
 		}
-		vst(ms, m), vst(cs, c), vst(as, a), vst(bs, b);
-		for (j = 0; j < 16; j++) {
-			x = xb + j;
-			if (x < 7 || x > w - 8 || ms[j] == 0 || cs[j] != 1)
-				continue;
-			int bx = x - 7 + as[j], by = y - 7 + bs[j];
-			if (!(z[(size_t)by * nx + bx] & 0x80))
-				vrow[x] = (signed char)(bx % 8 + by % 8 * 8);
-		}
+		ok = (v16u8)(m != 0) & (v16u8)(c == 1) & (v16u8)(cf == 0);
+		/* block x - 7 + a, y - 7 + b; wrapping bytes keep mod 8 */
+		vx = lane + (uint8_t)xb + (uint8_t)(256 - 7) + a;
+		vote = (vx & 7) + (((uint8_t)(y - 7) + b) & 7) * 8;
+		vst((uint8_t *)vrow + xb, (vote & ok) | ~ok);
 	}
+	for (x = 0; x < 7 && x < w; x++)
+		vrow[x] = -1;
+	for (x = w - 7 > 0 ? w - 7 : 0; x < w; x++)
+		vrow[x] = -1;
 }
 
 struct vjob {
@@ -365,7 +426,7 @@ vote_rows(void *arg)
 {
 	struct vjob *v = arg;
 	int w = v->w, nx = w - 7, wp = PAD16(w), y, j;
-	uint8_t *buf = malloc((size_t)24 * wp + wp + 32);
+	uint8_t *buf = malloc((size_t)32 * wp + wp + 32);
 	signed char *vrow = malloc((size_t)wp);
 	struct hrow ring[8], cur[8];
 
@@ -377,17 +438,18 @@ vote_rows(void *arg)
 		ring[j].m = buf + (size_t)j * wp;
 		ring[j].c = buf + (size_t)(8 + j) * wp;
 		ring[j].a = buf + (size_t)(16 + j) * wp;
+		ring[j].k = buf + (size_t)(24 + j) * wp;
 	}
 	for (y = v->y0 - 7 < 0 ? 0 : v->y0 - 7; y < v->y1 && y <= v->h - 8; y++) {
 		/* block row y enters the ring; pixel row y (>= 7) is decided */
-		hmax_row(v->z + (size_t)y * nx, nx, wp, buf + (size_t)24 * wp,
+		hmax_row(v->z + (size_t)y * nx, nx, wp, buf + (size_t)32 * wp,
 		    &ring[y % 8]);
 		if (y < 7 || y < v->y0)
 			continue;
 		for (j = 0; j < 8; j++)
 			cur[j] = ring[(y - 7 + j) % 8];
 		memset(vrow, -1, (size_t)wp);
-		vote_row(cur, y, wp, v->z, nx, w, vrow);
+		vote_row(cur, y, wp, w, vrow);
 		memcpy(v->votes + (size_t)y * w, vrow, (size_t)w);
 	}
 out:
@@ -568,7 +630,7 @@ take(signed char *vv, int w, int yy, int xa, int xb, int g, int **q,
 
 /* Grows the region of pixels voting like seed, within ZW of each other. */
 static long
-grow(signed char *vv, int w, int h, const struct tiles *t, size_t seed,
+grow(signed char *vv, int w, int h, struct tiles *t, size_t seed,
     int **q, size_t *qcap, struct region *r)
 {
 	int g = vv[seed], x, y, yy, tx, ty, xa, xb, ya, yb;
@@ -598,6 +660,15 @@ grow(signed char *vv, int w, int h, const struct tiles *t, size_t seed,
 					if (take(vv, w, yy, x0, x1, g, q, qcap, &n,
 					    r) != 0)
 						return -1;
+				/*
+				 * A tile the window covered whole holds no
+				 * unused pixel of g any more: later windows
+				 * skip it.
+				 */
+				if (x0 == tx * 8 && y0 == ty * 8 &&
+				    (x1 == tx * 8 + 7 || x1 == w - 1) &&
+				    (y1 == ty * 8 + 7 || y1 == h - 1))
+					t->m[ty * t->tw + tx] &= ~bit;
 			}
 	}
 	r->size = (long)n;
