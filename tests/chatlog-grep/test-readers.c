@@ -570,6 +570,135 @@ test_bad_input(void)
 	    "unknown text falls back to lines");
 }
 
+/* ---- cutting an export for parallel reading (chat_cut) ---- */
+
+/* Reads s in the pieces that cuts[0..ncut) make, renumbering as the caller must. */
+static long
+read_pieces(enum chat_format f, const char *s, size_t n, const size_t *cuts,
+    size_t ncut, struct run *r)
+{
+	struct chat_reader *cr;
+	size_t	 p, from, to, before, i, lines = 0;
+	char	 err[256];
+
+	for (p = 0; p <= ncut; p++) {
+		from = p == 0 ? 0 : cuts[p - 1];
+		to = p == ncut ? n : cuts[p];
+		before = r->n;
+		cr = chat_reader_new(f, collect, r);
+		chat_reader_set_line(cr, lines);
+		if (chat_reader_feed(cr, s + from, to - from, err, sizeof(err)) == -1 ||
+		    chat_reader_end(cr, err, sizeof(err)) < 0) {
+			chat_reader_free(cr);
+			return -1;
+		}
+		chat_reader_free(cr);
+		for (i = before; i < r->n; i++)
+			r->m[i].index += before;
+		for (i = from; i < to; i++)
+			lines += s[i] == '\n';
+	}
+	return (long)r->n;
+}
+
+static int
+same_runs(const struct run *a, const struct run *b)
+{
+	size_t	 i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (a->m[i].index != b->m[i].index || a->m[i].line != b->m[i].line ||
+		    !same(a->m[i].time, b->m[i].time) ||
+		    !same(a->m[i].sender, b->m[i].sender) ||
+		    !same(a->m[i].sid, b->m[i].sid) ||
+		    a->m[i].text_len != b->m[i].text_len ||
+		    memcmp(a->m[i].text, b->m[i].text, a->m[i].text_len) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Every place chat_cut offers, over every prefix, starts a header line;
+ * reading the pieces (all cuts at once, and each cut alone) gives the
+ * messages of the whole read, with the same indices and line numbers.
+ */
+static void
+test_cut(const char *name, enum chat_format f, const char *s, size_t n)
+{
+	struct run	 whole = { 0 }, r = { 0 };
+	size_t		*cuts = calloc(n + 1, sizeof(*cuts)), ncut = 0, len, k, i;
+	char		 err[256];
+	int		 bad = 0;
+
+	if (read_all(f, s, n, n + 1, &whole, NULL, err, sizeof(err)) < 0)
+		bad++;
+	for (len = 1; len <= n; len++) {
+		k = chat_cut(f, s, len);
+		if (k >= len || (k > 0 && s[k - 1] != '\n'))
+			bad++;
+		if (k > 0 && (ncut == 0 || k > cuts[ncut - 1]))
+			cuts[ncut++] = k;
+	}
+	if (read_pieces(f, s, n, cuts, ncut, &r) < 0 || !same_runs(&whole, &r))
+		bad++;
+	run_free(&r);
+	for (i = 0; i < ncut; i++) {
+		if (read_pieces(f, s, n, cuts + i, 1, &r) < 0 || !same_runs(&whole, &r))
+			bad++;
+		run_free(&r);
+	}
+	ok(ncut > 0 && bad == 0, "%s: %zu places to cut, pieces read as the whole",
+	    name, ncut);
+	run_free(&whole);
+	free(cuts);
+}
+
+static char	*slurp(const char *, size_t *);
+
+static void
+test_cuts(void)
+{
+	static const char wx[] =
+	    "2026-03-05 20:03:18 李红梅\n"
+	    "2026-03-05 20:03:19 李红梅\n"
+	    "2026-03-05 20:04:38 安岸法务-陈\r\n"
+	    "2026-03-05 20:04:39 陈 律师\n"
+	    "第一行\n\n\n"
+	    "2026-03-05 20:05:37 李红梅\n"
+	    "2026-03-05 20:05:38 无\n";
+	const char	*top = getenv("top_srcdir");
+	char		 path[4200], *u;
+	size_t		 n;
+	int		 f, bad = 0;
+
+	for (f = 0; f < FMT_COUNT; f++)
+		if (chat_can_cut((enum chat_format)f) !=
+		    (f == FMT_QQ_TXT || f == FMT_WECHAT_TXT) ||
+		    (!chat_can_cut((enum chat_format)f) &&
+		    chat_cut((enum chat_format)f, qq_txt, strlen(qq_txt)) != 0))
+			bad++;
+	ok(bad == 0, "only QQ and MemoTrace txt are cut for parallel reading");
+	test_cut("qq txt cut", FMT_QQ_TXT, qq_txt, strlen(qq_txt));
+	test_cut("memotrace txt cut", FMT_WECHAT_TXT, memotrace_txt,
+	    strlen(memotrace_txt));
+	test_cut("memotrace txt cut, empty texts and CR", FMT_WECHAT_TXT, wx,
+	    strlen(wx));
+	snprintf(path, sizeof(path), "%s/samples/chats/qq_group.txt",
+	    top ? top : ".");
+	if ((u = slurp(path, &n)) != NULL) {
+		test_cut("sample qq_group.txt cut", FMT_QQ_TXT, u, n);
+		free(u);
+	}
+	snprintf(path, sizeof(path), "%s/samples/chats/wechat_memotrace.txt",
+	    top ? top : ".");
+	if ((u = slurp(path, &n)) != NULL) {
+		test_cut("sample wechat_memotrace.txt cut", FMT_WECHAT_TXT, u, n);
+		free(u);
+	}
+}
+
 /* ---- the sample chats, checked against samples/truth/chats.json ---- */
 
 static char *
@@ -705,5 +834,6 @@ main(void)
 		test_case(&kases[i]);
 	test_bad_input();
 	test_samples();
+	test_cuts();
 	return tap_done();
 }

@@ -58,5 +58,18 @@ int		 chat_reader_feed(struct chat_reader *, const char *text, size_t len,
 /* Delivers the last message; returns the message count or -1 with err. */
 long		 chat_reader_end(struct chat_reader *, char *err, size_t errlen);
 void		 chat_reader_free(struct chat_reader *);
+/*
+ * Parallel reading of one export.  chat_cut gives a place where it may be
+ * cut: the start (> 0) of the last complete line of s[0..len) after which
+ * a fresh reader of the layout reads exactly the messages a reader of the
+ * whole export would, because that line starts a message whatever came
+ * before; 0 when there is none or the layout keeps state across messages
+ * (chat_can_cut false).  A reader of a later piece is told how many lines
+ * came before it, so that line numbers stay those of the export; message
+ * indices restart at 0 in every piece (the caller renumbers).
+ */
+bool		 chat_can_cut(enum chat_format);
+size_t		 chat_cut(enum chat_format, const char *s, size_t len);
+void		 chat_reader_set_line(struct chat_reader *, uint64_t lines_before);
 
 #endif

@@ -207,6 +207,11 @@ void		 out_item_format(struct item_state *, const char *format);
 void		 out_item_error(struct item_state *, const char *msg);
 void		 out_message(struct item_state *, const struct chat_msg *,
 		    const struct hit *, size_t nhits);
+/*
+ * n messages without hits, when nothing needs to see them (no context,
+ * no near= rule): returns n, or 0 if they must go through out_message.
+ */
+size_t		 out_skip(struct item_state *, size_t n);
 void		 out_item_end(struct item_state *, const char *sha256,
 		    uint64_t size);
 /* Totals, counts and stats; returns the number of hits reported. */

@@ -30,7 +30,7 @@ CHATLOG_TESTS = tests/chatlog-grep/01-exit-status.sh \
 	tests/chatlog-grep/02-json-record.sh tests/chatlog-grep/03-variants.sh \
 	tests/chatlog-grep/04-lexicon.sh tests/chatlog-grep/05-samples.sh \
 	tests/chatlog-grep/06-output.sh tests/chatlog-grep/07-bad-input.sh \
-	tests/chatlog-grep/08-man-examples.sh
+	tests/chatlog-grep/08-man-examples.sh tests/chatlog-grep/09-parallel.sh
 TESTS += $(CHATLOG_TESTS)
 EXTRA_DIST += $(CHATLOG_TESTS)
 

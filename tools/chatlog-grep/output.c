@@ -453,6 +453,17 @@ out_message(struct item_state *is, const struct chat_msg *m,
 		decide(is, is->decided++);
 }
 
+size_t
+out_skip(struct item_state *is, size_t n)
+{
+	if (is->cap != 1 || is->after_left != 0)
+		return 0;
+	is->out->messages += n;
+	is->seen += n;
+	is->decided = is->seen;
+	return n;
+}
+
 void
 out_item_end(struct item_state *is, const char *sha256, uint64_t size)
 {

@@ -125,6 +125,12 @@ struct rd_ops {
 	int	(*lines)(struct chat_reader *, struct rd_nlscan *, size_t *at);
 	/* Texts may point into the caller's chunk (not NUL-terminated). */
 	bool	 zerocopy;
+	/*
+	 * Optional, layouts whose headers are recognised without state:
+	 * the start (> 0) of the last complete header line of s, or 0
+	 * (chat_cut).
+	 */
+	size_t	(*cut)(const char *s, size_t len);
 };
 
 /* The message being assembled from several lines. */

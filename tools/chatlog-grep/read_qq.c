@@ -269,16 +269,51 @@ memotrace_lines(struct chat_reader *r, struct rd_nlscan *sc, size_t *at)
 	return stamp_lines(r, sc, at, rd_memotrace_line);
 }
 
+/*
+ * Where a QQ or MemoTrace txt export may be cut for parallel reading:
+ * a line that memotrace_head accepts starts a message in both layouts
+ * (qq_txt_line takes every such line as a header, and a QQ header is one
+ * too), whatever the lines before it were.  The last such complete line
+ * is found from the end; the line must be complete, since the sender
+ * runs to its end.
+ */
+static size_t
+stamp_cut(const char *s, size_t len)
+{
+	const char	*nl;
+	size_t		 end = len, start, n;
+	struct rd_head	 h;
+
+	/* end: just past the newline that ends the candidate line. */
+	while (end > 0 && (nl = memrchr(s, '\n', end)) != NULL) {
+		end = (size_t)(nl - s);
+		nl = memrchr(s, '\n', end);
+		start = nl ? (size_t)(nl - s) + 1 : 0;
+		if (start == 0)
+			return 0;
+		n = end - start;
+		if (n > 0 && s[end - 1] == '\r')
+			n--;
+		if (n > 0 && (unsigned)(s[start] - '0') <= 9 &&
+		    memotrace_head(s + start, n, &h, NULL))
+			return start;
+		end = start;
+	}
+	return 0;
+}
+
 const struct rd_ops rd_qq_txt = {
 	.line = qq_txt_line,
 	.lines = qq_txt_lines,
 	.zerocopy = true,
+	.cut = stamp_cut,
 };
 
 const struct rd_ops rd_wechat_txt = {
 	.line = rd_memotrace_line,
 	.lines = memotrace_lines,
 	.zerocopy = true,
+	.cut = stamp_cut,
 };
 
 /* ---- .mht ---- */

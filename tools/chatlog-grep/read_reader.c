@@ -332,6 +332,25 @@ chat_reader_format(const struct chat_reader *r)
 	return r->fmt;
 }
 
+bool
+chat_can_cut(enum chat_format f)
+{
+	return (unsigned)f < FMT_COUNT && rd_table[f] != NULL &&
+	    rd_table[f]->cut != NULL;
+}
+
+size_t
+chat_cut(enum chat_format f, const char *s, size_t len)
+{
+	return chat_can_cut(f) ? rd_table[f]->cut(s, len) : 0;
+}
+
+void
+chat_reader_set_line(struct chat_reader *r, uint64_t lines_before)
+{
+	r->lineno = lines_before;
+}
+
 /* One complete line to the layout. */
 static inline int
 line_out(struct chat_reader *r, const char *s, size_t n)

@@ -1,10 +1,14 @@
 /*
- * The scan pipeline.  The walker thread reads an item in chunks,
- * decodes it to UTF-8 and feeds the export reader; complete messages
- * are copied into a batch of about a megabyte, and each batch is
- * matched on a worker (-j) while the next is read.  Batches come back
- * in order, so the output is the same for any -j, and memory stays
- * bounded by a few batches plus the largest message.
+ * The scan pipeline.  The walker thread reads an item in chunks and
+ * decodes it to UTF-8 (feed.c).  Layouts whose messages can be told
+ * apart without reading from the start (chat_cut: QQ and MemoTrace txt,
+ * the usual big exports) are cut at message starts into pieces of about
+ * a megabyte, and each piece is parsed and matched on a worker (-j).
+ * Other layouts are parsed on the walker thread, their messages copied
+ * into batches of about a megabyte that are matched on the workers.
+ * Pieces and batches come back in order and are numbered then, so the
+ * output is the same for any -j, and memory stays bounded by a few
+ * pieces plus the largest message.
  */
 #include "config.h"
 
@@ -23,6 +27,14 @@
 #define TIME_SLOT	24	/* ISO 8601 times fit; longer go to meta */
 #define SPARE_MAX	4	/* batches kept for reuse */
 #define HOLD_MAX	8	/* batches read ahead while the lexicon compiles (~2 MB each) */
+#define PIECE_BYTES	(1024 * 1024)	/* a piece is cut past this much text */
+/*
+ * Past this much text without a place to cut (a message near the
+ * readers' 16 MiB limit), the rest of the item is read in one piece on
+ * the walker thread, as a layout that cannot be cut is.
+ */
+#define PIECE_MAX	((size_t)24 << 20)
+#define DETECT_BYTES	(64 * 1024)	/* what chat_detect is given (RD_DETECT_LEN) */
 
 /*
  * A message's metadata.  The time is different for nearly every message,
@@ -38,6 +50,12 @@ struct bmsg {
 #define TIME_INLINE	(SIZE_MAX - 1)
 
 struct scan;
+
+/* An item's numbering, carried on by the done callbacks in order. */
+struct itemctx {
+	uint64_t	 next_index;	/* index of the next message */
+	bool		 failed;	/* a piece could not be read: drop the rest */
+};
 
 /* The last sender strings stored, to share them without strcmp. */
 struct lastmeta {
@@ -56,7 +74,12 @@ struct batch {
 	struct hits	 hits;
 	struct lastmeta	 lsender, lsid;
 	const struct matcher *m;
+	struct itemctx	*ic;
 	int		 rc;
+	/* A piece to parse (cut): its text and the lines before it. */
+	bool		 cut, parsed, finish;
+	struct buf	 chunk;
+	uint64_t	 line0;
 	/* the end of the item */
 	bool		 end;
 	char		*error;
@@ -78,7 +101,9 @@ struct scan {
 	size_t		 nspare;
 	struct batch	*held[HOLD_MAX];	/* in order, not yet submitted */
 	size_t		 nheld;
-	enum chat_format fmt;
+	enum chat_format fmt;		/* the item's layout, FMT_AUTO until known */
+	struct itemctx	*ic;
+	struct buf	 spill;		/* a piece handed over to the walker's reader */
 };
 
 /*
@@ -98,7 +123,8 @@ batch_new(struct scan *sc)
 	b->lsender.at = b->lsid.at = SIZE_MAX;
 	b->is = sc->is;
 	b->m = sc->m;
-	b->fmt = sc->rd ? chat_reader_format(sc->rd) : FMT_AUTO;
+	b->ic = sc->ic;
+	b->fmt = sc->rd ? chat_reader_format(sc->rd) : sc->fmt;
 	return b;
 }
 
@@ -107,7 +133,8 @@ batch_free(struct batch *b)
 {
 	struct scan *sc = b->sc;
 
-	if (sc != NULL && sc->nspare < SPARE_MAX && b->text.cap <= 4 * BATCH_BYTES) {
+	if (sc != NULL && sc->nspare < SPARE_MAX && b->text.cap <= 4 * BATCH_BYTES &&
+	    b->chunk.cap <= 4 * PIECE_BYTES) {
 		b->text.len = b->off.len = b->meta.len = b->msgs.len = 0;
 		b->n = 0;
 		b->hits.n = 0;
@@ -117,9 +144,13 @@ batch_free(struct batch *b)
 		b->error = NULL;
 		b->sha256[0] = '\0';
 		b->size = 0;
+		b->cut = b->parsed = b->finish = false;
+		b->chunk.len = 0;
+		b->line0 = 0;
 		sc->spare[sc->nspare++] = b;
 		return;
 	}
+	buf_free(&b->chunk);
 	buf_free(&b->text);
 	buf_free(&b->off);
 	buf_free(&b->meta);
@@ -131,29 +162,22 @@ batch_free(struct batch *b)
 
 /*
  * A sender usually writes several messages in a row: keep one copy.
- * Names and ids are short and differ early, so one loop compares with
- * the last one stored and measures the length on the way.
+ * The last string stored is compared by length first, then by bytes.
  */
 static size_t
 meta_str(struct batch *b, const char *s, struct lastmeta *last)
 {
-	const char *p;
-	size_t	 i = 0;
+	size_t	 n;
 
 	if (s == NULL)
 		return SIZE_MAX;
-	if (last->at != SIZE_MAX) {
-		p = b->meta.p + last->at;
-		while (s[i] != '\0' && s[i] == p[i])
-			i++;
-		if (s[i] == '\0' && i == last->len)
-			return last->at;
-	}
-	while (s[i] != '\0')
-		i++;
+	n = strlen(s);
+	if (last->at != SIZE_MAX && n == last->len &&
+	    memcmp(b->meta.p + last->at, s, n) == 0)
+		return last->at;
 	last->at = b->meta.len;
-	last->len = i;
-	buf_add(&b->meta, s, i + 1);
+	last->len = n;
+	buf_add(&b->meta, s, n + 1);
 	return last->at;
 }
 
@@ -178,15 +202,42 @@ meta_time(struct batch *b, struct bmsg *bm, const char *t)
 	buf_add(&b->meta, t, len + 1);
 }
 
+static int	batch_add(const struct chat_msg *, void *);
+
+/*
+ * Parses a piece into its own batch, with a reader of its own: the piece
+ * starts at a message, so the open message ends with the piece (unless a
+ * read error cut the item short, as the walker's reader would not end).
+ */
+static void
+piece_parse(struct batch *b)
+{
+	struct chat_reader *r;
+	char	 err[512] = "";
+
+	b->parsed = true;
+	if ((r = chat_reader_new(b->fmt, batch_add, b)) == NULL)
+		abort();
+	chat_reader_set_line(r, b->line0);
+	if (chat_reader_feed(r, b->chunk.p ? b->chunk.p : "", b->chunk.len,
+	    err, sizeof(err)) == -1 ||
+	    (b->finish && chat_reader_end(r, err, sizeof(err)) < 0))
+		b->error = strdup(err[0] ? err : "cannot read the export");
+	chat_reader_free(r);
+}
+
 static void
 batch_work(void *arg)
 {
 	struct batch *b = arg;
 	struct msgset ms;
-	size_t	 end = b->text.len;
+	size_t	 end;
 
+	if (b->cut && !b->parsed)
+		piece_parse(b);
 	if (b->n == 0)
 		return;
+	end = b->text.len;
 	buf_add(&b->off, &end, sizeof(end));
 	ms.text = b->text.p;
 	ms.len = b->text.len > 0 ? b->text.len - 1 : 0;
@@ -208,12 +259,24 @@ batch_done(void *arg)
 	const struct bmsg *bm = (const struct bmsg *)(void *)b->msgs.p;
 	const size_t *off = (const size_t *)(void *)b->off.p;
 	struct chat_msg msg;
+	struct itemctx *ic = b->ic;
 	size_t	 k, h = 0, h0;
 
+	if (ic->failed)		/* a piece before this one stopped the item */
+		b->n = 0;
 	if (b->n > 0)
 		out_item_format(b->is, chat_format_name(b->fmt));
 	for (k = 0; k < b->n; k++) {
-		msg.index = bm[k].index;
+		/* The messages up to the next hit, at once when nobody looks. */
+		h0 = h < b->hits.n ? b->hits.v[h].msg : b->n;
+		if (h0 > k && b->fmt != FMT_LINES && out_skip(b->is, h0 - k) > 0) {
+			ic->next_index += h0 - k;
+			k = h0 - 1;
+			continue;
+		}
+		/* Pieces number from 0: the index is the position in the item. */
+		msg.index = b->fmt == FMT_LINES ? bm[k].index : ic->next_index;
+		ic->next_index++;
 		msg.line = bm[k].line;
 		msg.time = bm[k].time == TIME_INLINE ? bm[k].tslot :
 		    meta_at(b, bm[k].time);
@@ -226,10 +289,14 @@ batch_done(void *arg)
 			h++;
 		out_message(b->is, &msg, b->hits.v + h0, h - h0);
 	}
-	if (b->error != NULL)
+	if (b->error != NULL && !ic->failed) {
 		out_item_error(b->is, b->error);
-	if (b->end)
+		ic->failed = true;
+	}
+	if (b->end) {
 		out_item_end(b->is, b->sha256[0] ? b->sha256 : NULL, b->size);
+		free(ic);
+	}
 	batch_free(b);
 }
 
@@ -253,6 +320,9 @@ static void
 submit(struct scan *sc)
 {
 	if (sc->nheld < HOLD_MAX && !match_ready(sc->m)) {
+		/* The workers could only wait: parse here meanwhile. */
+		if (sc->cur->cut)
+			piece_parse(sc->cur);
 		sc->held[sc->nheld++] = sc->cur;
 		sc->cur = NULL;
 		return;
@@ -272,19 +342,14 @@ scan_sync(void *arg)
 	pool_sync(sc->pool);
 }
 
+/* Adds a message to a batch (a chat_msg_fn for the pieces' readers). */
 static int
-on_msg(const struct chat_msg *m, void *arg)
+batch_add(const struct chat_msg *m, void *arg)
 {
-	struct scan *sc = arg;
-	struct batch *b;
+	struct batch *b = arg;
 	struct bmsg *bm;
 	size_t	 at;
 
-	if (sc->cur == NULL) {
-		sc->cur = batch_new(sc);
-		buf_reserve(&sc->cur->text, BATCH_BYTES + 4096);
-	}
-	b = sc->cur;
 	at = b->text.len;
 	buf_add(&b->off, &at, sizeof(at));
 	buf_add(&b->text, m->text, m->text_len);
@@ -299,8 +364,127 @@ on_msg(const struct chat_msg *m, void *arg)
 	bm->sender = meta_str(b, m->sender, &b->lsender);
 	bm->sender_id = meta_str(b, m->sender_id, &b->lsid);
 	b->n++;
-	if (b->text.len >= BATCH_BYTES || b->n >= BATCH_MSGS)
+	return 0;
+}
+
+/* The walker's reader: batches are submitted as they fill. */
+static int
+on_msg(const struct chat_msg *m, void *arg)
+{
+	struct scan *sc = arg;
+
+	if (sc->cur == NULL) {
+		sc->cur = batch_new(sc);
+		buf_reserve(&sc->cur->text, BATCH_BYTES + 4096);
+	}
+	batch_add(m, sc->cur);
+	if (sc->cur->text.len >= BATCH_BYTES || sc->cur->n >= BATCH_MSGS)
 		submit(sc);
+	return 0;
+}
+
+/* Newlines in s[0..n): the lines before the next piece. */
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+
+static uint64_t
+count_nl(const char *s, size_t n)
+{
+	const __m128i nl = _mm_set1_epi8('\n');
+	__m128i	 acc;
+	uint64_t total = 0;
+	size_t	 i = 0, k;
+
+	while (n - i >= 16) {
+		/* Byte counters (0 - -1 per newline), summed before they wrap. */
+		acc = _mm_setzero_si128();
+		for (k = 0; k < 255 && n - i >= 16; k++, i += 16)
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(nl,
+			    _mm_loadu_si128((const __m128i *)(const void *)(s + i))));
+		acc = _mm_sad_epu8(acc, _mm_setzero_si128());
+		total += (uint64_t)_mm_cvtsi128_si64(acc) +
+		    (uint64_t)_mm_extract_epi16(acc, 4);
+	}
+	for (; i < n; i++)
+		total += s[i] == '\n';
+	return total;
+}
+#else
+static uint64_t
+count_nl(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	uint64_t total = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		total++;
+		p++;
+	}
+	return total;
+}
+#endif
+
+/* The item's layout, from the text the reader itself would detect it on. */
+static void
+choose_layout(struct scan *sc)
+{
+	const struct buf *t = &sc->cur->chunk;
+
+	if (sc->o->format != NULL)
+		sc->fmt = chat_format_parse(sc->o->format);
+	else
+		sc->fmt = chat_detect(t->p ? t->p : "",
+		    t->len < DETECT_BYTES ? t->len : DETECT_BYTES);
+	sc->cur->fmt = sc->fmt;
+}
+
+/*
+ * The rest of the item goes to a reader on the walker thread, starting
+ * with the text not yet cut: the current piece becomes its first batch.
+ */
+static int
+to_reader(struct scan *sc, char *err, size_t errlen)
+{
+	struct batch *b = sc->cur;
+	struct buf t = sc->spill;
+	int	 rc = 0;
+
+	sc->spill = b->chunk;	/* on_msg may submit b: keep the text apart */
+	b->chunk = t;
+	b->chunk.len = 0;
+	b->cut = false;
+	if ((sc->rd = chat_reader_new(sc->fmt, on_msg, sc)) == NULL)
+		abort();
+	chat_reader_set_line(sc->rd, b->line0);
+	if (sc->spill.len > 0)
+		rc = chat_reader_feed(sc->rd, sc->spill.p, sc->spill.len, err, errlen);
+	sc->spill.len = 0;
+	return rc;
+}
+
+/*
+ * Submits the pending text as pieces while it is long enough, each cut
+ * at the last message start; -1 when there has been no place to cut for
+ * too long.
+ */
+static int
+cut_pieces(struct scan *sc)
+{
+	struct batch *b = sc->cur, *nb;
+	size_t	 k;
+
+	while (b->chunk.len >= PIECE_BYTES) {
+		if ((k = chat_cut(sc->fmt, b->chunk.p, b->chunk.len)) == 0)
+			return b->chunk.len > PIECE_MAX ? -1 : 0;
+		nb = batch_new(sc);
+		nb->cut = true;
+		buf_add(&nb->chunk, b->chunk.p + k, b->chunk.len - k);
+		nb->line0 = b->line0 + count_nl(b->chunk.p, k);
+		b->chunk.len = k;
+		b->finish = true;
+		submit(sc);
+		sc->cur = b = nb;
+	}
 	return 0;
 }
 
@@ -324,14 +508,39 @@ feed_item(struct scan *sc, struct input_item *it)
 		fprintf(stderr, "chatlog-grep: %s%s%s: %s\n", it->path,
 		    it->member ? ":" : "", it->member ? it->member : "",
 		    dec_encoding(d));
+	sc->fmt = FMT_AUTO;
+	sc->cur = batch_new(sc);
+	sc->cur->cut = true;
 	f = feed_start(it, d);
-	while (rc == 0 && (text = feed_next(f, &tl)) != NULL) {
-		rc = chat_reader_feed(sc->rd, text, tl, err, sizeof(err));
+	while (rc == 0 && !sc->ic->failed && (text = feed_next(f, &tl)) != NULL) {
 		progress_add(sc->prog, 0, tl);
+		if (sc->rd != NULL) {
+			rc = chat_reader_feed(sc->rd, text, tl, err, sizeof(err));
+			continue;
+		}
+		buf_add(&sc->cur->chunk, text, tl);
+		if (sc->fmt == FMT_AUTO) {
+			if (sc->cur->chunk.len < DETECT_BYTES)
+				continue;
+			choose_layout(sc);
+			if (!chat_can_cut(sc->fmt)) {
+				rc = to_reader(sc, err, sizeof(err));
+				continue;
+			}
+		}
+		if (cut_pieces(sc) == -1)
+			rc = to_reader(sc, err, sizeof(err));
 	}
 	feed_stop(f);
 	dec_free(d);
-	if (rc == 0 && !it->failed)
+	if (sc->rd == NULL && sc->fmt == FMT_AUTO) {	/* a short item */
+		choose_layout(sc);
+		if (!chat_can_cut(sc->fmt))
+			rc = to_reader(sc, err, sizeof(err));
+	}
+	if (sc->rd == NULL)		/* the last piece ends the item */
+		sc->cur->finish = !it->failed;
+	else if (rc == 0 && !it->failed)
 		rc = chat_reader_end(sc->rd, err, sizeof(err)) < 0 ? -1 : 0;
 	return rc == 0 ? NULL : strdup(err[0] ? err : "cannot read the export");
 }
@@ -341,22 +550,19 @@ on_item(struct input_item *it, void *arg)
 {
 	struct scan *sc = arg;
 	struct hash_hex hh;
-	enum chat_format f = FMT_AUTO;
 	char	*error;
 
-	if (sc->o->format != NULL)
-		f = chat_format_parse(sc->o->format);
 	sc->is = out_item_begin(sc->out, it->path, it->member);
-	if ((sc->rd = chat_reader_new(f, on_msg, sc)) == NULL)
+	if ((sc->ic = calloc(1, sizeof(*sc->ic))) == NULL)
 		abort();
 	error = feed_item(sc, it);
 	if (sc->o->c.verbose)
 		fprintf(stderr, "chatlog-grep: %s%s%s: read as %s\n", it->path,
 		    it->member ? ":" : "", it->member ? it->member : "",
-		    chat_format_name(chat_reader_format(sc->rd)));
+		    chat_format_name(sc->fmt));
 	if (sc->cur == NULL)
 		sc->cur = batch_new(sc);
-	sc->cur->fmt = chat_reader_format(sc->rd);
+	sc->cur->fmt = sc->fmt;
 	sc->cur->end = true;
 	sc->cur->error = error;
 	if (!it->failed && input_finish(it, &hh) == 0) {
@@ -367,6 +573,7 @@ on_item(struct input_item *it, void *arg)
 	progress_add(sc->prog, 1, 0);
 	chat_reader_free(sc->rd);
 	sc->rd = NULL;
+	sc->ic = NULL;
 	return 0;
 }
 
@@ -402,6 +609,7 @@ scan_run(const struct opts *o, const struct lexicon *lx,
 		b->sc = NULL;
 		batch_free(b);
 	}
+	buf_free(&sc.spill);
 	progress_end(sc.prog);
 	return rc;
 }
