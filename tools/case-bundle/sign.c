@@ -140,6 +140,7 @@ load_sec(const char *path, unsigned char sec[SECLEN])
 {
 	char	 buf[1024];
 	unsigned char md[64];
+	struct stat st;
 	FILE	*fp = fopen(path, "r");
 	size_t	 n;
 
@@ -147,6 +148,10 @@ load_sec(const char *path, unsigned char sec[SECLEN])
 		warn("cannot open '%s'", path);
 		return -1;
 	}
+	/* the key is not encrypted: its file mode is all that guards it */
+	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & 077) != 0)
+		warnx("'%s': secret key is readable by others (chmod 600 it)",
+		    path);
 	n = fread(buf, 1, sizeof(buf), fp);
 	fclose(fp);
 	if (unarmor(buf, n, sec, SECLEN) == -1 || memcmp(sec, "EdBK", 4) != 0) {
@@ -154,8 +159,13 @@ load_sec(const char *path, unsigned char sec[SECLEN])
 		return -1;
 	}
 	if (memcmp(sec + 4, "\0\0\0\0", 4) != 0) {
+		/*
+		 * signify derives the key's XOR mask with bcrypt_pbkdf, which
+		 * no Debian library offers (OpenBSD's libutil has it): such
+		 * keys are refused rather than decrypted by code of our own.
+		 */
 		warnx("'%s': passphrase-protected keys are not supported; "
-		    "make one with case-bundle keygen", path);
+		    "make one with case-bundle keygen or signify -G -n", path);
 		return -1;
 	}
 	EVP_Digest(sec + 40, 64, md, NULL, EVP_sha512(), NULL);
