@@ -16,7 +16,7 @@ noinst_LIBRARIES += tools/imgforge-check/libpixel.a
 tools_imgforge_check_libpixel_a_SOURCES = tools/imgforge-check/pixel.h \
 	tools/imgforge-check/pixel_int.h tools/imgforge-check/pixel_common.c \
 	tools/imgforge-check/zero.c tools/imgforge-check/dq.c \
-	tools/imgforge-check/copymove.c tools/imgforge-check/noise.c \
+	tools/imgforge-check/copymove.c tools/imgforge-check/cm_int.h tools/imgforge-check/noise.c \
 	tools/imgforge-check/ela.c
 tools_imgforge_check_libpixel_a_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS)
 imgforge_check_CPPFLAGS = $(AM_CPPFLAGS) -Itools/imgforge-check
