@@ -14,7 +14,10 @@
 #         once; every listed file present; every checksum right
 #  2.2.1  tag manifests: every listed file present and its checksum right
 #  2.2.2  Payload-Oxum, when bag-info.txt gives it, matches the payload
-#  2.2.3  fetch.txt: the bag is not complete until fetched (we do not fetch)
+#  2.2.3  fetch.txt: lines "URL LENGTH FILEPATH" with an absolute URL,
+#         LENGTH octets or "-", FILEPATH under data/; a listed file that is
+#         not here makes the bag incomplete (we do not fetch); one that is
+#         here has the LENGTH given and is checked as any payload file
 #  3      path names: no absolute path, no ".." component
 # Percent-encoded names (%0A, %0D, %25) are not decoded: bags with such
 # names are reported invalid here (case-bundle never writes them).
@@ -29,7 +32,18 @@ cd "$bag" || bad "cannot enter"
 tr -d '\r' <bagit.txt | sed -n 1p | grep -Eq '^BagIt-Version: [0-9]+\.[0-9]+$' || bad "bad BagIt-Version line"
 tr -d '\r' <bagit.txt | sed -n 2p | grep -qx 'Tag-File-Character-Encoding: UTF-8' || bad "bad encoding line"
 [ -d data ] || bad "no data/ directory"
-[ ! -e fetch.txt ] || bad "fetch.txt present: not complete"
+trap 'rm -f .payload.$$ .listed.$$ .fetch.$$' EXIT
+if [ -e fetch.txt ]; then
+	tr -d '\r' <fetch.txt | grep -v '^$' >.fetch.$$
+	! grep -Evq '^[A-Za-z][A-Za-z0-9+.-]*:[^ 	]+[ 	]+(-|[0-9]+)[ 	]+data/' .fetch.$$ ||
+	    bad "fetch.txt: a line is not 'URL LENGTH data/...'"
+	! grep -Eq '(^|/)\.\.(/|$)' .fetch.$$ || bad "fetch.txt: path outside the bag"
+	while read -r url len path; do
+		[ -f "$path" ] || bad "not complete: $path is still to be fetched from $url"
+		[ "$len" = - ] || [ "$(wc -c <"$path")" -eq "$len" ] ||
+		    bad "fetch.txt: $path is not $len bytes"
+	done <.fetch.$$
+fi
 
 sumcmd() {
 	case $1 in
@@ -61,7 +75,6 @@ check_sums() {	# alg manifest
 }
 
 find data -type f | LC_ALL=C sort >.payload.$$
-trap 'rm -f .payload.$$ .listed.$$' EXIT
 n=0
 for m in manifest-*.txt; do
 	[ -f "$m" ] || continue

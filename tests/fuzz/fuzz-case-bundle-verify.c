@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the parsers case-bundle verify runs on tag files it
- * reads from an untrusted bundle: bagit.txt, bag-info.txt, manifests, the
- * custody log, case fields, signify keys and signatures, RFC 3161 replies.
+ * reads from an untrusted bundle: bagit.txt, bag-info.txt, manifests and
+ * fetch.txt, the custody log, case fields, signify keys and signatures,
+ * RFC 3161 replies.
  * The first byte picks the parser; the rest is the file.
  */
 #include <stdint.h>
@@ -23,6 +24,21 @@ manifest(const char *s, size_t n)
 		for (i = 0; i < m.n; i++)
 			(void)bag_path_ok(m.l[i].path);
 		bag_manifest_free(&m);
+	}
+}
+
+/* fetch.txt: lines like a manifest's, so it shares the manifest inputs */
+static void
+fetch(const char *s, size_t n)
+{
+	struct bag_fetch f;
+	char	 err[256];
+	size_t	 i;
+
+	if (bag_parse_fetch(s, n, &f, err, sizeof(err)) == 0) {
+		for (i = 0; i < f.n; i++)
+			(void)(strlen(f.l[i].url) + bag_path_ok(f.l[i].path));
+		bag_fetch_free(&f);
 	}
 }
 
@@ -53,6 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 2:
 		manifest(s, n);
+		fetch(s, n);
 		break;
 	case 3:
 		(void)custody_check(s, n, head, err, sizeof(err));

@@ -530,6 +530,107 @@ bag_manifest_free(struct bag_manifest *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/*
+ * fetch.txt (RFC 8493 §2.2.3): "URL LENGTH FILEPATH" per line, separated
+ * by spaces or tabs; URL absolute (a scheme, then ':'), LENGTH octets or
+ * '-', FILEPATH encoded as in the manifests.  Checked against the bag by
+ * the caller (under data/, in every payload manifest).
+ */
+static bool
+url_ok(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len < 2 || !isalpha((unsigned char)s[0]))
+		return false;
+	for (i = 1; i < len; i++)
+		if (s[i] == ':')
+			return i + 1 < len;
+		else if (!isalnum((unsigned char)s[i]) && s[i] != '+' &&
+		    s[i] != '-' && s[i] != '.')
+			return false;
+	return false;
+}
+
+/* The next field of line [*p, end): non-blank run, *p moved past blanks. */
+static bool
+field(const char *buf, size_t *p, size_t end, size_t *fs, size_t *fl)
+{
+	while (*p < end && (buf[*p] == ' ' || buf[*p] == '\t'))
+		(*p)++;
+	*fs = *p;
+	while (*p < end && buf[*p] != ' ' && buf[*p] != '\t')
+		(*p)++;
+	*fl = *p - *fs;
+	return *fl > 0;
+}
+
+int
+bag_parse_fetch(const char *buf, size_t len, struct bag_fetch *f, char *err,
+    size_t errlen)
+{
+	size_t	 pos = 0, s, l, p, us, ul, ls, ll, ps, lineno = 0, cap = 0, i;
+	long long n;
+
+	memset(f, 0, sizeof(*f));
+	if (memchr(buf, '\0', len) != NULL) {
+		snprintf(err, errlen, "NUL byte in fetch.txt");
+		return -1;
+	}
+	while (next_line(buf, len, &pos, &s, &l)) {
+		lineno++;
+		if (l == 0)
+			continue;
+		p = s;
+		if (!field(buf, &p, s + l, &us, &ul) ||
+		    !field(buf, &p, s + l, &ls, &ll))
+			goto bad;
+		while (p < s + l && (buf[p] == ' ' || buf[p] == '\t'))
+			p++;
+		ps = p;
+		if (ps == s + l || !url_ok(buf + us, ul))
+			goto bad;
+		n = -1;
+		if (ll != 1 || buf[ls] != '-') {
+			if (ll > 18)
+				goto bad;
+			for (n = 0, i = 0; i < ll; i++) {
+				if (!isdigit((unsigned char)buf[ls + i]))
+					goto bad;
+				n = 10 * n + (buf[ls + i] - '0');
+			}
+		}
+		if (f->n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((f->l = realloc(f->l, cap * sizeof(*f->l))) == NULL)
+				errx(EXIT_TROUBLE, "out of memory");
+		}
+		if ((f->l[f->n].url = strndup(buf + us, ul)) == NULL)
+			errx(EXIT_TROUBLE, "out of memory");
+		f->l[f->n].length = n;
+		f->l[f->n].path = pct_decode(buf + ps, s + l - ps);
+		f->n++;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "line %zu: not 'URL LENGTH FILEPATH'", lineno);
+	bag_fetch_free(f);
+	return -1;
+}
+
+void
+bag_fetch_free(struct bag_fetch *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->l[i].url);
+		free(f->l[i].path);
+	}
+	free(f->l);
+	memset(f, 0, sizeof(*f));
+}
+
 /* bagit.txt: exactly the two declarations, in order, no BOM (RFC 8493 §2.1.1). */
 int
 bag_parse_bagit(const char *buf, size_t len, char *ver, size_t verlen,

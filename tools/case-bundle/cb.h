@@ -185,6 +185,19 @@ struct bag_manifest {
 int		 bag_parse_manifest(const char *buf, size_t len,
 		    struct bag_manifest *, char *err, size_t errlen);
 void		 bag_manifest_free(struct bag_manifest *);
+/* fetch.txt: the files still to be fetched (RFC 8493 §2.2.3). */
+struct bag_fline {
+	char		*url;
+	long long	 length;	/* -1: not given */
+	char		*path;		/* decoded */
+};
+struct bag_fetch {
+	struct bag_fline *l;
+	size_t		 n;
+};
+int		 bag_parse_fetch(const char *buf, size_t len, struct bag_fetch *,
+		    char *err, size_t errlen);
+void		 bag_fetch_free(struct bag_fetch *);
 int		 bag_parse_bagit(const char *buf, size_t len, char *ver,
 		    size_t verlen, char *err, size_t errlen);
 /* bag-info as a JSON object label -> array of values, in order. */
@@ -321,6 +334,7 @@ struct vstate {
 	struct progress	*pg;
 	int		 alg[PHASH_MAXALGS], nalg;
 	unsigned	 done_algs;
+	size_t		 unfetched;	/* listed in fetch.txt, not here */
 	enum vres	 res[S_NSTEPS];
 	json_t		*prob[S_NSTEPS];
 	char		 note[S_NSTEPS][256];

@@ -21,6 +21,9 @@ static const char *const step_name[S_NSTEPS] = {
 static const char *const res_name[] = { "ok", "warn", "skip", "FAIL" };
 
 static json_t *taglisted;	/* names listed by tagmanifest-sha256.txt */
+static struct bag_fetch fetch;	/* fetch.txt, when the bag has one */
+static json_t *fetchidx;	/* its paths -> index in fetch */
+static bool *fetch_seen;	/* listed by the manifest being checked */
 
 static void
 note(struct vstate *vs, enum vstep s, const char *fmt, ...)
@@ -111,6 +114,80 @@ check_oxum(struct vstate *vs)
 		    "holds %llu.%llu", ox, b, c);
 }
 
+/*
+ * fetch.txt (RFC 8493 §2.2.3) lists payload files to be fetched from
+ * elsewhere: one that is not here makes the bag incomplete, and is said so
+ * (not fetched), not called missing; one that is here is checked like any
+ * other payload file.  Its lines must name payload files, each once, each
+ * in every payload manifest; a LENGTH given must match a file present.
+ */
+static void
+load_fetch(struct vstate *vs)
+{
+	struct vfile *f = vs_get(vs, "fetch.txt"), *pf;
+	char	 msg[256];
+	const char *p;
+	size_t	 i;
+
+	fetchidx = json_object();
+	memset(&fetch, 0, sizeof(fetch));
+	if (f == NULL)
+		return;
+	if (f->buf == NULL || bag_parse_fetch((char *)f->buf, f->size, &fetch,
+	    msg, sizeof(msg)) == -1) {
+		vs_problem(vs, S_COMPLETE, "fetch.txt: %s", f->buf == NULL ?
+		    "could not be read" : msg);
+		return;
+	}
+	fetch_seen = cb_xmalloc(fetch.n + 1);
+	for (i = 0; i < fetch.n; i++) {
+		p = fetch.l[i].path;
+		if (!bag_path_ok(p) || strncmp(p, "data/", 5) != 0) {
+			vs_problem(vs, S_COMPLETE, "fetch.txt lists '%s', which "
+			    "is not a payload file", p);
+			continue;
+		}
+		if (json_object_get(fetchidx, p) != NULL) {
+			vs_problem(vs, S_COMPLETE, "fetch.txt lists '%s' twice", p);
+			continue;
+		}
+		json_object_set_new(fetchidx, p, json_integer((json_int_t)i));
+		if ((pf = vs_get(vs, p)) == NULL || !pf->payload) {
+			vs->unfetched++;
+			vs_problem(vs, S_COMPLETE, "'%s' is not fetched yet "
+			    "(fetch.txt: %s)", p, fetch.l[i].url);
+		} else if (fetch.l[i].length >= 0 &&
+		    (uint64_t)fetch.l[i].length != pf->size)
+			vs_problem(vs, S_COMPLETE, "'%s' has %llu bytes, fetch.txt "
+			    "says %lld", p, (unsigned long long)pf->size,
+			    fetch.l[i].length);
+	}
+}
+
+/* Marks a manifest's line as one fetch.txt lists; true if it does. */
+static bool
+fetch_mark(const char *path)
+{
+	json_t	*j = json_object_get(fetchidx, path);
+
+	if (j == NULL)
+		return false;
+	fetch_seen[json_integer_value(j)] = true;
+	return true;
+}
+
+static void
+fetch_unlisted(struct vstate *vs, const char *mname)
+{
+	const char *p;
+	json_t	*j;
+
+	json_object_foreach(fetchidx, p, j)
+		if (!fetch_seen[json_integer_value(j)])
+			vs_problem(vs, S_COMPLETE, "fetch.txt lists '%s', which "
+			    "%s does not list", p, mname);
+}
+
 /* One payload manifest: every file listed once, every listed file there. */
 static void
 check_manifest(struct vstate *vs, struct vfile *mf, const char *alg)
@@ -127,13 +204,18 @@ check_manifest(struct vstate *vs, struct vfile *mf, const char *alg)
 	}
 	for (i = 0; i < vs->n; i++)
 		vs->f[i].listed = false;
+	if (fetch_seen != NULL)
+		memset(fetch_seen, 0, fetch.n);
 	for (i = 0; i < m.n; i++) {
 		struct vfile *f = vs_get(vs, m.l[i].path);
+		bool	 fetched = fetch_mark(m.l[i].path);
 
 		if (!bag_path_ok(m.l[i].path) ||
 		    strncmp(m.l[i].path, "data/", 5) != 0)
 			vs_problem(vs, S_COMPLETE, "%s lists '%s', outside data/",
 			    mf->name, m.l[i].path);
+		else if ((f == NULL || !f->payload) && fetched)
+			;	/* not fetched yet: said once, by load_fetch() */
 		else if (f == NULL || !f->payload)
 			vs_problem(vs, S_COMPLETE, "%s lists '%s', which is "
 			    "missing", mf->name, m.l[i].path);
@@ -154,6 +236,7 @@ check_manifest(struct vstate *vs, struct vfile *mf, const char *alg)
 		if (vs->f[i].payload && !vs->f[i].listed)
 			vs_problem(vs, S_COMPLETE, "'%s' is not in %s",
 			    vs->f[i].name, mf->name);
+	fetch_unlisted(vs, mf->name);
 	bag_manifest_free(&m);
 }
 
@@ -164,9 +247,7 @@ step_payload(struct vstate *vs)
 	size_t	 i, nfiles = 0;
 	int	 nm = 0;
 
-	if (vs_get(vs, "fetch.txt") != NULL)
-		vs_problem(vs, S_COMPLETE, "fetch.txt: files must be fetched "
-		    "before the bag is complete");
+	load_fetch(vs);
 	for (i = 0; i < vs->n; i++) {
 		if (vs->f[i].payload)
 			nfiles++;
@@ -176,8 +257,15 @@ step_payload(struct vstate *vs)
 			nm++;
 		}
 	}
-	check_oxum(vs);
-	note(vs, S_COMPLETE, "%zu payload file(s) in %d manifest(s)", nfiles, nm);
+	if (vs->unfetched == 0)
+		check_oxum(vs);	/* Payload-Oxum counts the fetched files too */
+	if (vs->unfetched > 0)
+		note(vs, S_COMPLETE, "incomplete: %zu file(s) listed in fetch.txt "
+		    "not fetched; %zu payload file(s) here, in %d manifest(s)",
+		    vs->unfetched, nfiles, nm);
+	else
+		note(vs, S_COMPLETE, "%zu payload file(s) in %d manifest(s)%s",
+		    nfiles, nm, fetch.n > 0 ? "; fetch.txt: all fetched" : "");
 	note(vs, S_PAYLOAD, "%zu file(s) x %d algorithm(s) compared", nfiles, nm);
 }
 
@@ -440,6 +528,9 @@ step_profile(struct vstate *vs)
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (vs_get(vs, need[i]) == NULL)
 			vs_problem(vs, S_PROFILE, "%s is required", need[i]);
+	if (vs_get(vs, "fetch.txt") != NULL)
+		vs_problem(vs, S_PROFILE, "fetch.txt: a case bundle carries its "
+		    "whole payload (the profile allows no fetch.txt)");
 	if (info1(vs, "Payload-Oxum") == NULL || info1(vs, "Bagging-Date") == NULL)
 		vs_problem(vs, S_PROFILE, "bag-info.txt lacks Payload-Oxum or "
 		    "Bagging-Date");
@@ -479,6 +570,26 @@ vfy_steps(struct vstate *vs)
 	step_profile(vs);
 	json_decref(taglisted);
 	taglisted = NULL;
+	json_decref(fetchidx);
+	fetchidx = NULL;
+	bag_fetch_free(&fetch);
+	free(fetch_seen);
+	fetch_seen = NULL;
+}
+
+/* The only failure is files fetch.txt lists that are not here yet. */
+static bool
+incomplete_only(const struct vstate *vs)
+{
+	int	 s;
+
+	if (vs->unfetched == 0 ||
+	    json_array_size(vs->prob[S_COMPLETE]) != vs->unfetched)
+		return false;
+	for (s = 0; s < S_NSTEPS; s++)
+		if (s != S_COMPLETE && vs->res[s] == R_FAIL)
+			return false;
+	return true;
 }
 
 void
@@ -515,5 +626,7 @@ vfy_report(struct vstate *vs, const char *path, int status)
 		}
 	}
 	if (!rec_json(vs->ro))
-		printf("%s: %s\n", path, status ? "NOT INTACT" : "intact");
+		printf("%s: %s\n", path, !status ? "intact" :
+		    incomplete_only(vs) ? "incomplete (files listed in fetch.txt "
+		    "are not fetched)" : "NOT INTACT");
 }

@@ -25,7 +25,8 @@ CB_TESTS = tests/case-bundle/01-create-verify.sh \
 	tests/case-bundle/10-names.sh \
 	tests/case-bundle/11-nul-paths.sh \
 	tests/case-bundle/12-thumbnails.sh \
-	tests/case-bundle/13-signify-keys.sh
+	tests/case-bundle/13-signify-keys.sh \
+	tests/case-bundle/14-fetch.sh
 TESTS += $(CB_TESTS)
 EXTRA_DIST += $(CB_TESTS) tests/case-bundle/bagit-check.sh \
 	tests/case-bundle/02-bagit-interop.sh.stdout.exact \
@@ -35,4 +36,5 @@ EXTRA_DIST += $(CB_TESTS) tests/case-bundle/bagit-check.sh \
 	tests/case-bundle/08-bad-input.sh.stdout.exact \
 	tests/case-bundle/09-list-report.sh.stdout.exact \
 	tests/case-bundle/10-names.sh.stdout.exact \
-	tests/case-bundle/13-signify-keys.sh.stdout.exact
+	tests/case-bundle/13-signify-keys.sh.stdout.exact \
+	tests/case-bundle/14-fetch.sh.stdout.exact

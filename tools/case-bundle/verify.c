@@ -657,8 +657,9 @@ cmd_verify(const struct cb_opts *o)
 		if (vs.res[i] == R_FAIL)
 			status = 1;
 	vfy_report(&vs, o->paths[0], status);
-	r = rec_close(ro, json_pack("{s:I, s:I}", "files", (json_int_t)vs.n,
-	    "failed", (json_int_t)status));
+	r = rec_close(ro, json_pack("{s:I, s:I, s:I}", "files", (json_int_t)vs.n,
+	    "failed", (json_int_t)status, "not_fetched",
+	    (json_int_t)vs.unfetched));
 	vs_free(&vs);
 	return r == -1 ? EXIT_TROUBLE : status;
 }
