@@ -1,7 +1,9 @@
 # Big QQ and MemoTrace txt exports are cut at message starts and read in
 # pieces on several threads: the hits of 400 copies of a sample chat
 # must be those of one copy, shifted by the copy's messages and lines,
-# the same for -j 1, 2 and 3, with LF and CRLF line ends.
+# the same for -j 1, 2 and 3, with LF and CRLF line ends, and with -C 1
+# (which keeps every message's sender and time, where a plain run reads
+# them again only for the messages with hits).
 . "$top_srcdir/tests/lib.sh"
 
 lex="$samples/lexicon.tsv"
@@ -38,7 +40,7 @@ for name in qq_group.txt wechat_memotrace.txt; do
 		    { a[NR] = $0 } END { for (i = 0; i < 400; i++) for (k = 1; k <= NR; k++) {
 			split(a[k], f, "\t"); f[1] += i * m; f[2] += i * l;
 			print f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8] } }' one.hits >want.hits
-		for j in 1 2 3; do
+		for j in 1 2 3 "2 -C 1"; do
 			hits big.txt -j $j >got.hits
 			cmp -s want.hits got.hits ||
 			    fail "$name $ends -j $j: hits differ from the shifted copies: $(diff want.hits got.hits | head -5)"

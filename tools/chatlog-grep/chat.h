@@ -71,5 +71,21 @@ void		 chat_reader_free(struct chat_reader *);
 bool		 chat_can_cut(enum chat_format);
 size_t		 chat_cut(enum chat_format, const char *s, size_t len);
 void		 chat_reader_set_line(struct chat_reader *, uint64_t lines_before);
+/*
+ * Reading the header again.  During the callback, chat_reader_head gives
+ * the header line of the message (QQ and MemoTrace txt) when it lies in
+ * the text passed to chat_reader_feed (only the caller knows whether that
+ * text is still there), else NULL.  A caller that keeps that text may
+ * keep just the line, and chat_head reads the message's time, sender and
+ * id from it again, as the reader did (false if it is not a header).
+ */
+struct chat_head {
+	char		 time[20];	/* ISO 8601, always present */
+	const char	*sender, *sid;	/* in the line; sid NULL if none */
+	size_t		 slen, sidlen;
+};
+const char	*chat_reader_head(const struct chat_reader *, size_t *len);
+bool		 chat_head(enum chat_format, const char *line, size_t len,
+		    struct chat_head *);
 
 #endif

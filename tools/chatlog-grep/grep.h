@@ -212,6 +212,8 @@ void		 out_message(struct item_state *, const struct chat_msg *,
  * no near= rule): returns n, or 0 if they must go through out_message.
  */
 size_t		 out_skip(struct item_state *, size_t n);
+/* Only messages with hits are looked at (out_skip takes all the others). */
+bool		 out_sparse(const struct out *);
 void		 out_item_end(struct item_state *, const char *sha256,
 		    uint64_t size);
 /* Totals, counts and stats; returns the number of hits reported. */

@@ -453,6 +453,12 @@ out_message(struct item_state *is, const struct chat_msg *m,
 		decide(is, is->decided++);
 }
 
+bool
+out_sparse(const struct out *out)
+{
+	return out->back == 0 && out->look == 0;
+}
+
 size_t
 out_skip(struct item_state *is, size_t n)
 {

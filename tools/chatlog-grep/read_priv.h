@@ -148,6 +148,9 @@ struct rd_acc {
 	 */
 	const char	*zc;
 	size_t		 zclen;
+	/* The header line, when it lies in the caller's chunk (chat_reader_head). */
+	const char	*head;
+	size_t		 headlen;
 };
 
 struct chat_reader {
@@ -166,6 +169,9 @@ struct chat_reader {
 	bool			 detecting, stopped, spent;
 	char			 err[256];
 	struct rd_acc		 acc;
+	/* The header line of the message being delivered, or NULL. */
+	const char		*dhead;
+	size_t			 dheadlen;
 };
 
 /* Sets the error (first one wins) and returns -1. */

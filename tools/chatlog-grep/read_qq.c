@@ -101,13 +101,27 @@ rd_prev_time(const struct chat_reader *r)
 	return r->acc.has_time ? r->acc.time : NULL;
 }
 
+/* Starts a message at header line s, remembered when it is the caller's. */
+static inline int
+start_line(struct chat_reader *r, const struct rd_head *h, const char *s,
+    size_t n)
+{
+	if (rd_start_head(r, h) == -1)
+		return -1;
+	if (r->line_in_chunk) {
+		r->acc.head = s;
+		r->acc.headlen = n;
+	}
+	return 0;
+}
+
 int
 rd_memotrace_line(struct chat_reader *r, const char *s, size_t n)
 {
 	struct rd_head	 h;
 
 	if (memotrace_head(s, n, &h, rd_prev_time(r)))
-		return rd_start_head(r, &h);
+		return start_line(r, &h, s, n);
 	return rd_text_next(r, s, n);
 }
 
@@ -198,10 +212,10 @@ qq_txt_line(struct chat_reader *r, const char *s, size_t n)
 	/* Headers start with a digit; most lines are text and pass at once. */
 	if (n > 0 && s[0] >= '0' && s[0] <= '9') {
 		if (qq_head(s, n, &h, rd_prev_time(r)))
-			return rd_start_head(r, &h);
+			return start_line(r, &h, s, n);
 		/* Older exports write one's own lines without a number. */
 		if (memotrace_head(s, n, &h, rd_prev_time(r)))
-			return rd_start_head(r, &h);
+			return start_line(r, &h, s, n);
 	} else if (n > 0 && (s[0] == '=' ||
 	    (n >= 6 && memcmp(s, "消息", 6) == 0)) && frame_line(s, n))
 		return rd_flush(r);
@@ -267,6 +281,25 @@ static int
 memotrace_lines(struct chat_reader *r, struct rd_nlscan *sc, size_t *at)
 {
 	return stamp_lines(r, sc, at, rd_memotrace_line);
+}
+
+bool
+chat_head(enum chat_format f, const char *s, size_t n, struct chat_head *o)
+{
+	struct rd_head	 h;
+
+	if (n == 0 || (unsigned)(s[0] - '0') > 9 ||
+	    (f != FMT_QQ_TXT && f != FMT_WECHAT_TXT))
+		return false;
+	if (!(f == FMT_QQ_TXT && qq_head(s, n, &h, NULL)) &&
+	    !memotrace_head(s, n, &h, NULL))
+		return false;
+	memcpy(o->time, h.time, sizeof(o->time));
+	o->sender = h.sender;
+	o->slen = h.slen;
+	o->sid = h.sid;
+	o->sidlen = h.sidlen;
+	return true;
 }
 
 /*

@@ -119,6 +119,7 @@ acc_flush(struct chat_reader *r)
 {
 	struct rd_acc	*a = &r->acc;
 	struct chat_msg	 m;
+	int		 rv;
 
 	a->open = false;
 	if ((a->sender.p == NULL && rbuf_nul(&a->sender) == -1) ||
@@ -145,7 +146,11 @@ acc_flush(struct chat_reader *r)
 	m.line = a->line;
 	if (r->ops->deliver)
 		return r->ops->deliver(r, &m);
-	return rd_emit(r, &m);
+	r->dhead = a->head;
+	r->dheadlen = a->headlen;
+	rv = rd_emit(r, &m);
+	r->dhead = NULL;
+	return rv;
 }
 
 int
@@ -201,6 +206,7 @@ acc_start(struct chat_reader *r, const char *time, const char *sender,
 	a->sender.len = a->sid.len = a->text.len = 0;
 	a->nlines = 0;
 	a->zc = NULL;
+	a->head = NULL;
 	a->line = r->lineno + 1;
 	if ((sender && rbuf_set(&a->sender, sender, slen) == -1) ||
 	    (sid && rbuf_set(&a->sid, sid, sidlen) == -1))
@@ -349,6 +355,13 @@ void
 chat_reader_set_line(struct chat_reader *r, uint64_t lines_before)
 {
 	r->lineno = lines_before;
+}
+
+const char *
+chat_reader_head(const struct chat_reader *r, size_t *len)
+{
+	*len = r->dhead ? r->dheadlen : 0;
+	return r->dhead;
 }
 
 /* One complete line to the layout. */

@@ -48,6 +48,13 @@ struct bmsg {
 	char		 tslot[TIME_SLOT];
 };
 #define TIME_INLINE	(SIZE_MAX - 1)
+/*
+ * Lazy: the time and sender are read again from the header line, which
+ * lies in the piece at offset sender, sender_id bytes long.  When only
+ * messages with hits are shown (no context, no near= rule), a piece
+ * keeps just that, and only the few messages with hits are read twice.
+ */
+#define TIME_LAZY	(SIZE_MAX - 2)
 
 struct scan;
 
@@ -77,7 +84,8 @@ struct batch {
 	struct itemctx	*ic;
 	int		 rc;
 	/* A piece to parse (cut): its text and the lines before it. */
-	bool		 cut, parsed, finish;
+	bool		 cut, parsed, finish, lazy;
+	struct chat_reader *rd;		/* the piece's reader, while parsing */
 	struct buf	 chunk;
 	uint64_t	 line0;
 	/* the end of the item */
@@ -104,6 +112,8 @@ struct scan {
 	enum chat_format fmt;		/* the item's layout, FMT_AUTO until known */
 	struct itemctx	*ic;
 	struct buf	 spill;		/* a piece handed over to the walker's reader */
+	struct buf	 lazy;		/* meta_again's strings */
+	bool		 lazy_ok;	/* only messages with hits are shown */
 };
 
 /*
@@ -144,7 +154,7 @@ batch_free(struct batch *b)
 		b->error = NULL;
 		b->sha256[0] = '\0';
 		b->size = 0;
-		b->cut = b->parsed = b->finish = false;
+		b->cut = b->parsed = b->finish = b->lazy = false;
 		b->chunk.len = 0;
 		b->line0 = 0;
 		sc->spare[sc->nspare++] = b;
@@ -219,10 +229,12 @@ piece_parse(struct batch *b)
 	if ((r = chat_reader_new(b->fmt, batch_add, b)) == NULL)
 		abort();
 	chat_reader_set_line(r, b->line0);
+	b->rd = r;
 	if (chat_reader_feed(r, b->chunk.p ? b->chunk.p : "", b->chunk.len,
 	    err, sizeof(err)) == -1 ||
 	    (b->finish && chat_reader_end(r, err, sizeof(err)) < 0))
 		b->error = strdup(err[0] ? err : "cannot read the export");
+	b->rd = NULL;
 	chat_reader_free(r);
 }
 
@@ -252,6 +264,30 @@ meta_at(const struct batch *b, size_t at)
 	return at == SIZE_MAX ? NULL : b->meta.p + at;
 }
 
+/* A lazy message's time and sender, read again from its header line. */
+static void
+meta_again(struct batch *b, const struct bmsg *bm, struct chat_msg *msg)
+{
+	struct buf *t = &b->sc->lazy;
+	struct chat_head ch;
+
+	msg->time = msg->sender = msg->sender_id = NULL;
+	if (!chat_head(b->fmt, b->chunk.p + bm->sender, bm->sender_id, &ch))
+		return;		/* cannot happen: the reader took it as one */
+	t->len = 0;
+	buf_add(t, ch.time, sizeof(ch.time));
+	buf_add(t, ch.sender, ch.slen);
+	buf_add(t, "", 1);
+	if (ch.sid != NULL) {
+		buf_add(t, ch.sid, ch.sidlen);
+		buf_add(t, "", 1);
+	}
+	msg->time = t->p;
+	msg->sender = t->p + sizeof(ch.time);
+	if (ch.sid != NULL)
+		msg->sender_id = msg->sender + ch.slen + 1;
+}
+
 static void
 batch_done(void *arg)
 {
@@ -278,10 +314,14 @@ batch_done(void *arg)
 		msg.index = b->fmt == FMT_LINES ? bm[k].index : ic->next_index;
 		ic->next_index++;
 		msg.line = bm[k].line;
-		msg.time = bm[k].time == TIME_INLINE ? bm[k].tslot :
-		    meta_at(b, bm[k].time);
-		msg.sender = meta_at(b, bm[k].sender);
-		msg.sender_id = meta_at(b, bm[k].sender_id);
+		if (bm[k].time == TIME_LAZY)
+			meta_again(b, &bm[k], &msg);
+		else {
+			msg.time = bm[k].time == TIME_INLINE ? bm[k].tslot :
+			    meta_at(b, bm[k].time);
+			msg.sender = meta_at(b, bm[k].sender);
+			msg.sender_id = meta_at(b, bm[k].sender_id);
+		}
 		msg.text = b->text.p + off[k];
 		msg.text_len = off[k + 1] - 1 - off[k];
 		h0 = h;
@@ -348,7 +388,8 @@ batch_add(const struct chat_msg *m, void *arg)
 {
 	struct batch *b = arg;
 	struct bmsg *bm;
-	size_t	 at;
+	const char *head;
+	size_t	 at, hl;
 
 	at = b->text.len;
 	buf_add(&b->off, &at, sizeof(at));
@@ -360,6 +401,15 @@ batch_add(const struct chat_msg *m, void *arg)
 	b->msgs.len += sizeof(*bm);
 	bm->index = m->index;
 	bm->line = m->line;
+	if (b->lazy && (head = chat_reader_head(b->rd, &hl)) != NULL &&
+	    head >= b->chunk.p && hl <= b->chunk.len &&
+	    (size_t)(head - b->chunk.p) <= b->chunk.len - hl) {
+		bm->time = TIME_LAZY;
+		bm->sender = (size_t)(head - b->chunk.p);
+		bm->sender_id = hl;
+		b->n++;
+		return 0;
+	}
 	meta_time(b, bm, m->time);
 	bm->sender = meta_str(b, m->sender, &b->lsender);
 	bm->sender_id = meta_str(b, m->sender_id, &b->lsid);
@@ -452,7 +502,7 @@ to_reader(struct scan *sc, char *err, size_t errlen)
 	sc->spill = b->chunk;	/* on_msg may submit b: keep the text apart */
 	b->chunk = t;
 	b->chunk.len = 0;
-	b->cut = false;
+	b->cut = b->lazy = false;
 	if ((sc->rd = chat_reader_new(sc->fmt, on_msg, sc)) == NULL)
 		abort();
 	chat_reader_set_line(sc->rd, b->line0);
@@ -478,6 +528,7 @@ cut_pieces(struct scan *sc)
 			return b->chunk.len > PIECE_MAX ? -1 : 0;
 		nb = batch_new(sc);
 		nb->cut = true;
+		nb->lazy = sc->lazy_ok;
 		buf_add(&nb->chunk, b->chunk.p + k, b->chunk.len - k);
 		nb->line0 = b->line0 + count_nl(b->chunk.p, k);
 		b->chunk.len = k;
@@ -511,6 +562,7 @@ feed_item(struct scan *sc, struct input_item *it)
 	sc->fmt = FMT_AUTO;
 	sc->cur = batch_new(sc);
 	sc->cur->cut = true;
+	sc->cur->lazy = sc->lazy_ok;
 	f = feed_start(it, d);
 	while (rc == 0 && !sc->ic->failed && (text = feed_next(f, &tl)) != NULL) {
 		progress_add(sc->prog, 0, tl);
@@ -591,6 +643,7 @@ scan_run(const struct opts *o, const struct lexicon *lx,
 	sc.m = m;
 	sc.ro = ro;
 	sc.out = out;
+	sc.lazy_ok = out_sparse(out);
 	sc.pool = pool_new(o->c.jobs);
 	sc.prog = progress_new(o->c.quiet);
 	input_opts_default(&io);
@@ -610,6 +663,7 @@ scan_run(const struct opts *o, const struct lexicon *lx,
 		batch_free(b);
 	}
 	buf_free(&sc.spill);
+	buf_free(&sc.lazy);
 	progress_end(sc.prog);
 	return rc;
 }
