@@ -71,6 +71,8 @@ void		 chat_reader_free(struct chat_reader *);
 bool		 chat_can_cut(enum chat_format);
 size_t		 chat_cut(enum chat_format, const char *s, size_t len);
 void		 chat_reader_set_line(struct chat_reader *, uint64_t lines_before);
+/* The lines read so far (with the ones before, if set). */
+uint64_t	 chat_reader_lines(const struct chat_reader *);
 /*
  * Reading the header again.  During the callback, chat_reader_head gives
  * the header line of the message (QQ and MemoTrace txt) when it lies in

@@ -244,6 +244,12 @@ stamp_lines(struct chat_reader *r, struct rd_nlscan *scp, size_t *atp,
 		p = sc.s + at;
 		n = nl - at;
 		at = nl + 1;
+		/* As a line cut by the caller's chunks would be refused. */
+		if (n > RD_MSG_MAX) {
+			rv = rd_fail(r, "line %llu: longer than 16 MiB",
+			    (unsigned long long)r->lineno + 1);
+			break;
+		}
 		c = n > 0 ? (unsigned char)p[0] : 0;
 		if (n > 0 && p[n - 1] == '\r') {
 			r->line_cr = true;

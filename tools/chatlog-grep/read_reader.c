@@ -357,6 +357,12 @@ chat_reader_set_line(struct chat_reader *r, uint64_t lines_before)
 	r->lineno = lines_before;
 }
 
+uint64_t
+chat_reader_lines(const struct chat_reader *r)
+{
+	return r->lineno;
+}
+
 const char *
 chat_reader_head(const struct chat_reader *r, size_t *len)
 {
@@ -406,6 +412,10 @@ feed_lines(struct chat_reader *r, const char *s, size_t n)
 				return -1;
 		} else
 			while (!r->stopped && (nl = rd_nl_next(&sc)) < n) {
+				/* As a line cut by the chunks would be refused. */
+				if (nl - at > RD_MSG_MAX)
+					return rd_fail(r, "line %llu: longer than 16 MiB",
+					    (unsigned long long)r->lineno + 1);
 				if (line_out(r, s + at, nl - at) == -1)
 					return -1;
 				at = nl + 1;

@@ -61,6 +61,7 @@ struct scan;
 /* An item's numbering, carried on by the done callbacks in order. */
 struct itemctx {
 	uint64_t	 next_index;	/* index of the next message */
+	uint64_t	 lines;		/* lines in the pieces done so far */
 	bool		 failed;	/* a piece could not be read: drop the rest */
 };
 
@@ -83,11 +84,11 @@ struct batch {
 	const struct matcher *m;
 	struct itemctx	*ic;
 	int		 rc;
-	/* A piece to parse (cut): its text and the lines before it. */
+	/* A piece to parse (cut): its text and how many lines it has. */
 	bool		 cut, parsed, finish, lazy;
 	struct chat_reader *rd;		/* the piece's reader, while parsing */
 	struct buf	 chunk;
-	uint64_t	 line0;
+	uint64_t	 nlines;
 	/* the end of the item */
 	bool		 end;
 	char		*error;
@@ -156,7 +157,7 @@ batch_free(struct batch *b)
 		b->size = 0;
 		b->cut = b->parsed = b->finish = b->lazy = false;
 		b->chunk.len = 0;
-		b->line0 = 0;
+		b->nlines = 0;
 		sc->spare[sc->nspare++] = b;
 		return;
 	}
@@ -215,27 +216,49 @@ meta_time(struct batch *b, struct bmsg *bm, const char *t)
 static int	batch_add(const struct chat_msg *, void *);
 
 /*
- * Parses a piece into its own batch, with a reader of its own: the piece
- * starts at a message, so the open message ends with the piece (unless a
- * read error cut the item short, as the walker's reader would not end).
+ * Reads a piece with a reader of its own: the piece starts at a message,
+ * so the open message ends with the piece (unless a read error cut the
+ * item short, as the walker's reader would not end).  Its line numbers
+ * start at lines; returns the reader's error or NULL.
  */
-static void
-piece_parse(struct batch *b)
+static char *
+piece_read(struct batch *b, chat_msg_fn fn, uint64_t lines)
 {
 	struct chat_reader *r;
-	char	 err[512] = "";
+	char	 err[512] = "", *e = NULL;
 
-	b->parsed = true;
-	if ((r = chat_reader_new(b->fmt, batch_add, b)) == NULL)
+	if ((r = chat_reader_new(b->fmt, fn, b)) == NULL)
 		abort();
-	chat_reader_set_line(r, b->line0);
+	chat_reader_set_line(r, lines);
 	b->rd = r;
 	if (chat_reader_feed(r, b->chunk.p ? b->chunk.p : "", b->chunk.len,
 	    err, sizeof(err)) == -1 ||
 	    (b->finish && chat_reader_end(r, err, sizeof(err)) < 0))
-		b->error = strdup(err[0] ? err : "cannot read the export");
+		e = strdup(err[0] ? err : "cannot read the export");
+	b->nlines = chat_reader_lines(r);
 	b->rd = NULL;
 	chat_reader_free(r);
+	return e;
+}
+
+/*
+ * Parses a piece into its own batch.  The lines before it are known only
+ * when the pieces before it are done: line numbers count from the
+ * piece's start and batch_done adds them.
+ */
+static void
+piece_parse(struct batch *b)
+{
+	b->parsed = true;
+	b->error = piece_read(b, batch_add, 0);
+}
+
+static int
+no_msg(const struct chat_msg *m, void *arg)
+{
+	(void)m;
+	(void)arg;
+	return 0;
 }
 
 static void
@@ -297,6 +320,8 @@ batch_done(void *arg)
 	struct chat_msg msg;
 	struct itemctx *ic = b->ic;
 	size_t	 k, h = 0, h0;
+	uint64_t line0 = b->cut ? ic->lines : 0;
+	char	*e;
 
 	if (ic->failed)		/* a piece before this one stopped the item */
 		b->n = 0;
@@ -313,7 +338,7 @@ batch_done(void *arg)
 		/* Pieces number from 0: the index is the position in the item. */
 		msg.index = b->fmt == FMT_LINES ? bm[k].index : ic->next_index;
 		ic->next_index++;
-		msg.line = bm[k].line;
+		msg.line = bm[k].line + line0;
 		if (bm[k].time == TIME_LAZY)
 			meta_again(b, &bm[k], &msg);
 		else {
@@ -330,9 +355,16 @@ batch_done(void *arg)
 		out_message(b->is, &msg, b->hits.v + h0, h - h0);
 	}
 	if (b->error != NULL && !ic->failed) {
+		/* Read the piece again for the line numbers in the message. */
+		if (b->cut && (e = piece_read(b, no_msg, line0)) != NULL) {
+			free(b->error);
+			b->error = e;
+		}
 		out_item_error(b->is, b->error);
 		ic->failed = true;
 	}
+	if (b->cut)
+		ic->lines += b->nlines;
 	if (b->end) {
 		out_item_end(b->is, b->sha256[0] ? b->sha256 : NULL, b->size);
 		free(ic);
@@ -433,47 +465,6 @@ on_msg(const struct chat_msg *m, void *arg)
 	return 0;
 }
 
-/* Newlines in s[0..n): the lines before the next piece. */
-#if defined(__SSE2__) && defined(__x86_64__)
-#include <emmintrin.h>
-
-static uint64_t
-count_nl(const char *s, size_t n)
-{
-	const __m128i nl = _mm_set1_epi8('\n');
-	__m128i	 acc;
-	uint64_t total = 0;
-	size_t	 i = 0, k;
-
-	while (n - i >= 16) {
-		/* Byte counters (0 - -1 per newline), summed before they wrap. */
-		acc = _mm_setzero_si128();
-		for (k = 0; k < 255 && n - i >= 16; k++, i += 16)
-			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(nl,
-			    _mm_loadu_si128((const __m128i *)(const void *)(s + i))));
-		acc = _mm_sad_epu8(acc, _mm_setzero_si128());
-		total += (uint64_t)_mm_cvtsi128_si64(acc) +
-		    (uint64_t)_mm_extract_epi16(acc, 4);
-	}
-	for (; i < n; i++)
-		total += s[i] == '\n';
-	return total;
-}
-#else
-static uint64_t
-count_nl(const char *s, size_t n)
-{
-	const char *p = s, *end = s + n;
-	uint64_t total = 0;
-
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		total++;
-		p++;
-	}
-	return total;
-}
-#endif
-
 /* The item's layout, from the text the reader itself would detect it on. */
 static void
 choose_layout(struct scan *sc)
@@ -505,7 +496,8 @@ to_reader(struct scan *sc, char *err, size_t errlen)
 	b->cut = b->lazy = false;
 	if ((sc->rd = chat_reader_new(sc->fmt, on_msg, sc)) == NULL)
 		abort();
-	chat_reader_set_line(sc->rd, b->line0);
+	scan_sync(sc);		/* the pieces before count the lines */
+	chat_reader_set_line(sc->rd, sc->ic->lines);
 	if (sc->spill.len > 0)
 		rc = chat_reader_feed(sc->rd, sc->spill.p, sc->spill.len, err, errlen);
 	sc->spill.len = 0;
@@ -530,7 +522,6 @@ cut_pieces(struct scan *sc)
 		nb->cut = true;
 		nb->lazy = sc->lazy_ok;
 		buf_add(&nb->chunk, b->chunk.p + k, b->chunk.len - k);
-		nb->line0 = b->line0 + count_nl(b->chunk.p, k);
 		b->chunk.len = k;
 		b->finish = true;
 		submit(sc);
