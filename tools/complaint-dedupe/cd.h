@@ -238,6 +238,9 @@ int	 store_get(const struct store *, uint32_t doc, struct docdata *);
 void	 store_put(struct docdata *);
 /* Shingle set of a stored letter (malloc'd, sorted, distinct). */
 size_t	 store_shingles(const struct store *, uint32_t doc, uint32_t **);
+/* The same into *buf (grown as needed, *cap entries); -1 on a read error. */
+long	 store_set_read(const struct store *, uint32_t doc, uint32_t **buf,
+	    size_t *cap);
 void	 store_rank(struct store *);
 int	 store_cmp(const struct store *, uint32_t a, uint32_t b);
 void	 store_free(struct store *);
@@ -260,6 +263,12 @@ struct clusters {
 };
 struct uf;
 struct uf *uf_new(size_t);
+/* Stable LSD radix sort by key (cnt: 65536 counters, tmp: m entries). */
+struct keyed {
+	uint64_t	 key;
+	uint32_t	 rank;
+};
+void	 cd_keyed_sort(struct keyed *, size_t m, struct keyed *tmp, size_t *cnt);
 uint32_t uf_find(struct uf *, uint32_t);
 bool	 uf_union(struct uf *, uint32_t, uint32_t);
 void	 uf_free(struct uf *);

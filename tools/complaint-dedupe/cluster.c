@@ -1,12 +1,8 @@
 /*
- * Clusters: union-find over verified pairs.  Candidate pairs come from
- * letters that share a band key; within a bucket (sorted in canonical
- * order) each letter is checked against the bucket's first letter and
- * against its predecessor.  Both rules depend on the bucket alone, so a
- * sharded --reduce finds the same edges; here a check is skipped when
- * the two letters are already joined, which changes no component.
- * Components, their ids (largest first, then canonical order) and
- * representatives are therefore the same for any -j and any sharding.
+ * Clusters: union-find over exact copies (here) and verified candidate
+ * pairs (lsh.c).  Components, their ids (largest first, then canonical
+ * order) and representatives depend only on the set of edges, so they
+ * are the same for any -j and any sharding.
  */
 #include "config.h"
 
@@ -74,18 +70,13 @@ uf_free(struct uf *u)
 	free(u);
 }
 
-struct keyed {
-	uint64_t	 key;
-	uint32_t	 rank;
-};
-
 /*
  * Sorts by key, stably: the callers fill k in rank order, so the result
  * is in (key, rank) order without a comparison per step.  LSD radix, 16 bits a pass; a pass whose digit is
  * the same for all is skipped (band keys are 32 bits wide).
  */
-static void
-keyed_sort(struct keyed *k, size_t m, struct keyed *tmp, size_t *cnt)
+void
+cd_keyed_sort(struct keyed *k, size_t m, struct keyed *tmp, size_t *cnt)
 {
 	struct keyed *src = k, *dst = tmp, *t;
 	size_t	 i, sum, c;
@@ -133,7 +124,7 @@ cd_union_exact(struct store *st, struct uf *u)
 			k[m].key = pass ? st->d[d].thash : st->d[d].nhash;
 			k[m++].rank = (uint32_t)i;
 		}
-		keyed_sort(k, m, tmp, cnt);
+		cd_keyed_sort(k, m, tmp, cnt);
 		for (i = 1; i < m; i++)
 			if (k[i].key == k[i - 1].key)
 				uf_union(u, st->byrank[k[i].rank],
@@ -142,171 +133,6 @@ cd_union_exact(struct store *st, struct uf *u)
 	free(k);
 	free(tmp);
 	free(cnt);
-}
-
-/* A small cache of shingle sets: bucket leaders are checked many times. */
-#define CACHE	64
-struct shcache {
-	uint32_t	 doc[CACHE];
-	uint32_t	*set[CACHE];
-	size_t		 n[CACHE];
-};
-
-static const uint32_t *
-cached(struct shcache *c, const struct store *st, uint32_t doc, size_t *n)
-{
-	unsigned slot = doc % CACHE;
-
-	if (c->set[slot] == NULL || c->doc[slot] != doc) {
-		free(c->set[slot]);
-		c->n[slot] = store_shingles(st, doc, &c->set[slot]);
-		c->doc[slot] = doc;
-	}
-	*n = c->n[slot];
-	return c->set[slot];
-}
-
-/*
- * Failed pairs of masked texts.  Letters of one template mostly share
- * their masked text exactly, so two templates on one topic would be
- * compared once per pair of their letters; identical masked texts have
- * identical shingle sets, so one failed comparison answers them all.
- */
-struct failmemo {
-	uint64_t	*k;		/* (thash a ^ rotated thash b) | 1, 0 empty */
-	size_t		 n, cap;
-};
-
-static uint64_t
-pair_key(uint64_t x, uint64_t y)
-{
-	if (x > y) {
-		uint64_t t = x;
-		x = y;
-		y = t;
-	}
-	return (cd_hash64(&x, 8, y) | 1);
-}
-
-static bool
-memo_has(const struct failmemo *m, uint64_t key)
-{
-	size_t	 i;
-
-	if (m->cap == 0)
-		return false;
-	for (i = key & (m->cap - 1); m->k[i]; i = (i + 1) & (m->cap - 1))
-		if (m->k[i] == key)
-			return true;
-	return false;
-}
-
-static void
-memo_add(struct failmemo *m, uint64_t key)
-{
-	uint64_t *old = m->k;
-	size_t	 oc = m->cap, i, j;
-
-	if ((m->n + 1) * 2 > m->cap) {
-		m->cap = oc ? oc * 2 : 4096;
-		if ((m->k = calloc(m->cap, sizeof(*m->k))) == NULL)
-			abort();
-		for (i = 0; i < oc; i++) {
-			if (!old[i])
-				continue;
-			for (j = old[i] & (m->cap - 1); m->k[j]; j = (j + 1) & (m->cap - 1))
-				;
-			m->k[j] = old[i];
-		}
-		free(old);
-	}
-	for (i = key & (m->cap - 1); m->k[i]; i = (i + 1) & (m->cap - 1))
-		if (m->k[i] == key)
-			return;
-	m->k[i] = key;
-	m->n++;
-}
-
-static struct failmemo memo;
-
-static void
-check(struct store *st, const struct cd_params *p, struct uf *u,
-    struct shcache *c, uint32_t a, uint32_t b, unsigned long *verified)
-{
-	uint64_t key;
-	const uint32_t *sa, *sb;
-	uint32_t *own = NULL;
-	size_t	 na, nb;
-	struct sim s;
-
-	if (uf_find(u, a) == uf_find(u, b))
-		return;
-	if (p->containment == 0 && cd_sig_estimate(st->sig + (size_t)a * CD_NPERM,
-	    st->sig + (size_t)b * CD_NPERM) < p->t - CD_SIG_MARGIN)
-		return;
-	key = pair_key(st->d[a].thash, st->d[b].thash);
-	if (memo_has(&memo, key))
-		return;
-	sa = cached(c, st, a, &na);
-	if (a % CACHE == b % CACHE)	/* would evict a: load b apart */
-		nb = store_shingles(st, b, &own), sb = own;
-	else
-		sb = cached(c, st, b, &nb);
-	(*verified)++;
-	cd_similarity(sa, na, sb, nb, &s);
-	if (cd_accept(p, &s))
-		uf_union(u, a, b);
-	else
-		memo_add(&memo, key);
-	free(own);
-}
-
-void
-cd_lsh(struct store *st, const struct cd_params *p, struct uf *u, int jobs,
-    unsigned long *candidates, unsigned long *verified)
-{
-	struct keyed *k, *tmp;
-	struct shcache c;
-	size_t	 i, j, m, n = st->n, *cnt;
-	uint32_t d;
-	int	 b;
-
-	(void)jobs;
-	memset(&c, 0, sizeof(c));
-	if ((k = malloc((n + 1) * sizeof(*k))) == NULL ||
-	    (tmp = malloc((n + 1) * sizeof(*tmp))) == NULL ||
-	    (cnt = malloc(65536 * sizeof(*cnt))) == NULL)
-		abort();
-	for (b = 0; b < p->bands; b++) {
-		m = 0;
-		for (i = 0; i < n; i++) {	/* in rank order */
-			d = st->byrank[i];
-			if (st->d[d].nsh < CD_MINSHINGLES)
-				continue;
-			k[m].key = st->band[d * (size_t)p->bands + (size_t)b];
-			k[m++].rank = (uint32_t)i;
-		}
-		keyed_sort(k, m, tmp, cnt);
-		for (i = 0; i < m; i = j) {
-			for (j = i + 1; j < m && k[j].key == k[i].key; j++) {
-				uint32_t lead = st->byrank[k[i].rank];
-				uint32_t prev = st->byrank[k[j - 1].rank];
-				uint32_t cur = st->byrank[k[j].rank];
-
-				(*candidates)++;
-				check(st, p, u, &c, lead, cur, verified);
-				if (j - 1 != i)
-					check(st, p, u, &c, prev, cur, verified);
-			}
-		}
-	}
-	for (i = 0; i < CACHE; i++)
-		free(c.set[i]);
-	free(k);
-	free(tmp);
-	free(cnt);
-	free(memo.k);
-	memset(&memo, 0, sizeof(memo));
 }
 
 struct comp {

@@ -8,7 +8,7 @@ tools_complaint_dedupe_libcd_a_SOURCES = tools/complaint-dedupe/cd.h \
 	tools/complaint-dedupe/analyse.c tools/complaint-dedupe/cluster.c \
 	tools/complaint-dedupe/entities.c tools/complaint-dedupe/formats.c \
 	tools/complaint-dedupe/index.c tools/complaint-dedupe/jsonl.c \
-	tools/complaint-dedupe/links.c \
+	tools/complaint-dedupe/links.c tools/complaint-dedupe/lsh.c \
 	tools/complaint-dedupe/mapreduce.c tools/complaint-dedupe/mask.c \
 	tools/complaint-dedupe/minhash.c \
 	tools/complaint-dedupe/orgs.c tools/complaint-dedupe/normalize.c \

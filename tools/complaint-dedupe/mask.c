@@ -18,6 +18,7 @@
 
 struct scan {
 	int32_t		*c;
+	uint8_t		*anc;		/* ANC_* per code point (org_at) */
 	size_t		 n;
 	struct letter	*l;
 	struct buf	*out;
@@ -458,10 +459,20 @@ literal:
  */
 struct wlist {
 	const int32_t	*const *w;	/* each word: length, then code points */
-	uint8_t		 first[8192];	/* bit c & 0xFFFF: a word starts with c */
+	uint8_t		 one[8192];	/* bit c & 0xFFFF: c is a word */
+	uint8_t		 two[8192];	/* bit PAIR(c0, c1): a word starts so */
 };
+#define PAIR(a, b)	((((uint32_t)(a) * 40503u) ^ (uint32_t)(b)) & 0xFFFF)
+#define BIT(m, x)	((m)[(x) >> 3] & (1u << ((x) & 7)))
+#define SETBIT(m, x)	((m)[(x) >> 3] |= (uint8_t)(1u << ((x) & 7)))
 static struct wlist wl_suffix, wl_rcue, wl_lcue, wl_weak, wl_generic, wl_known;
 static uint8_t stop_bits[8192];
+/* Unions of the lists' bitmaps: where an org word may start (org_mark). */
+static uint8_t end_two[8192], lead_one[8192], lead_two[8192];
+#define ANC_END		1	/* a suffix, addressee or clause word may start */
+#define ANC_PUNCT	2	/* ： or ， */
+#define ANC_LEAD	4	/* a known name or a left cue may start */
+#define ANC_NAME	8	/* org_namec() */
 static pthread_once_t org_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -481,7 +492,10 @@ wl_build(struct wlist *l, const char *const *words)
 		for (i = 0, m = 1; i < len; m++)
 			v[k][m] = cd_next(words[k], len, &i);
 		v[k][0] = (int32_t)(m - 1);
-		l->first[(v[k][1] & 0xFFFF) >> 3] |= (uint8_t)(1u << (v[k][1] & 7));
+		if (v[k][0] == 1)
+			SETBIT(l->one, (uint32_t)v[k][1] & 0xFFFF);
+		else
+			SETBIT(l->two, PAIR(v[k][1], v[k][2]));
 	}
 	l->w = (const int32_t *const *)v;
 }
@@ -498,6 +512,12 @@ org_init(void)
 	wl_build(&wl_weak, org_weak);
 	wl_build(&wl_generic, org_generic);
 	wl_build(&wl_known, org_known);
+	for (i = 0; i < sizeof(end_two); i++) {
+		end_two[i] = wl_suffix.two[i] | wl_rcue.two[i] | wl_weak.two[i];
+		lead_two[i] = wl_known.two[i] | wl_lcue.two[i];
+		lead_one[i] = wl_known.one[i] | wl_lcue.one[i];
+	}
+	i = 0;
 	while (i < n) {
 		c = cd_next(org_stop, n, &i);
 		stop_bits[(c & 0xFFFF) >> 3] |= (uint8_t)(1u << (c & 7));
@@ -512,8 +532,11 @@ word_at(const struct scan *s, size_t i, const struct wlist *l)
 	size_t	 best = 0, k, n;
 	int32_t	 c = s->c[i];
 
-	if (!(l->first[(c & 0xFFFF) >> 3] & (1u << (c & 7))))
-		return 0;
+	/* most places start no word: two bitmaps say so without a loop */
+	if (i + 1 < s->n && BIT(l->two, PAIR(c, s->c[i + 1])))
+		;
+	else
+		return c >= 0 && c < 0x10000 && BIT(l->one, (uint32_t)c) ? 1 : 0;
 	for (w = l->w; *w; w++) {
 		n = (size_t)(*w)[0];
 		if (n <= best || i + n > s->n)
@@ -566,7 +589,8 @@ generic_name(const struct scan *s, size_t i, size_t j)
  *    before a colon (the addressee): the name alone.
  * A name begins where a word does: after a stop character (的, 在, 向,
  * 贵, 该...), a left cue or a non-Han character, so 贵银行, 该平台 and
- * 借款平台 (a generic word, orgs.h) stay literal.
+ * 借款平台 (a generic word, orgs.c) stay literal.  The lists are only
+ * searched where org_mark's bitmaps say a word of them may start.
  */
 static size_t
 org_at(struct scan *s, size_t i)
@@ -574,9 +598,11 @@ org_at(struct scan *s, size_t i)
 	size_t	 j, k, n, start = i, lead = 0, best = 0, cue = 0;
 	bool	 lcue = false, weakonly = false, head = false;
 
-	if ((n = word_at(s, i, &wl_known)) != 0)
+	if (!(s->anc[i] & ANC_LEAD) && i > 0 && (s->anc[i - 1] & ANC_NAME))
+		return 0;	/* inside a word, and no cue here */
+	if ((s->anc[i] & ANC_LEAD) && (n = word_at(s, i, &wl_known)) != 0)
 		return fill(s, SLOT_ORG, i, i + n);
-	if ((lead = word_at(s, i, &wl_lcue)) != 0 &&
+	if ((s->anc[i] & ANC_LEAD) && (lead = word_at(s, i, &wl_lcue)) != 0 &&
 	    !(s->c[i] == 0x81F4 && i > 0 && s->c[i - 1] == 0x6B64)) {	/* 此致 */
 		lcue = true;
 		/* 在 向 从: org_lcue */
@@ -585,22 +611,26 @@ org_at(struct scan *s, size_t i)
 		start = i + lead;
 	} else if (i == 0)
 		lcue = head = true;	/* the first words: "X：" addresses the letter */
-	else if (org_namec(s->c[i - 1]))
+	else if (s->anc[i - 1] & ANC_NAME)
 		return 0;	/* not the start of a word */
-	for (j = start; j < s->n && j < start + 6 && org_namec(s->c[j]); j++)
+	for (j = start; j < s->n && j < start + 6 && (s->anc[j] & ANC_NAME); j++)
 		;
 	/* the first place after 2+ name characters where a suffix or cue stands */
 	for (k = start + 2; k <= j && k <= start + 6; k++) {
-		if (k < s->n && (n = word_at(s, k, &wl_suffix)) != 0) {
+		if (k < s->n && !(s->anc[k] & (ANC_END | ANC_PUNCT)))
+			continue;
+		if (k < s->n && (s->anc[k] & ANC_END) &&
+		    (n = word_at(s, k, &wl_suffix)) != 0) {
 			best = k + n;	/* the institution word is part of the name */
 			break;
 		}
-		if (k < s->n && (cue = word_at(s, k, &wl_rcue)) != 0) {
+		if (k < s->n && (s->anc[k] & ANC_END) &&
+		    (cue = word_at(s, k, &wl_rcue)) != 0) {
 			best = k;
 			break;
 		}
-		if (lcue && ((!weakonly && (k == s->n || s->c[k] == 0xFF1A ||
-		    s->c[k] == 0xFF0C)) || word_at(s, k, &wl_weak))) {	/* ： ， */
+		if (lcue && ((!weakonly && (k == s->n || (s->anc[k] & ANC_PUNCT))) ||
+		    ((s->anc[k] & ANC_END) && word_at(s, k, &wl_weak)))) {
 			best = k;
 			break;
 		}
@@ -616,6 +646,29 @@ org_at(struct scan *s, size_t i)
 	return fill(s, SLOT_ORG, start, best);
 }
 
+/* Marks where words of the org lists may start: one probe a code point. */
+static void
+org_mark(struct scan *s)
+{
+	size_t	 i;
+	int32_t	 c;
+
+	for (i = 0; i < s->n; i++) {
+		c = s->c[i];
+		s->anc[i] = org_namec(c) ? ANC_NAME : 0;
+		if (c == 0xFF1A || c == 0xFF0C)
+			s->anc[i] |= ANC_PUNCT;
+		if (c >= 0 && c < 0x10000 && BIT(lead_one, (uint32_t)c))
+			s->anc[i] |= ANC_LEAD;
+		if (i + 1 == s->n)
+			continue;
+		if (BIT(end_two, PAIR(c, s->c[i + 1])))
+			s->anc[i] |= ANC_END;
+		if (BIT(lead_two, PAIR(c, s->c[i + 1])))
+			s->anc[i] |= ANC_LEAD;
+	}
+}
+
 void
 cd_mask(const char *norm, size_t len, struct letter *l)
 {
@@ -624,19 +677,22 @@ cd_mask(const char *norm, size_t len, struct letter *l)
 	int32_t	*cp;
 	size_t	 n = 0, i = 0;
 
-	if ((cp = malloc((len + 1) * sizeof(*cp))) == NULL)
+	if ((cp = malloc((len + 1) * sizeof(*cp))) == NULL ||
+	    (s.anc = malloc(len + 1)) == NULL)
 		abort();
 	while (i < len)
 		cp[n++] = cd_next(norm, len, &i);
 	pthread_once(&org_once, org_init);
 	s.c = cp;
 	s.n = n;
+	org_mark(&s);
 	s.l = l;
 	s.out = &out;
 	buf_add(&out, "", 0);
 	for (i = 0; i < n;)
 		i = step(&s, i);
 	free(cp);
+	free(s.anc);
 	l->masked = out.s;
 	l->maskedlen = out.len;
 }

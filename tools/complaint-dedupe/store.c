@@ -240,6 +240,37 @@ store_shingles(const struct store *st, uint32_t doc, uint32_t **out)
 	return n;
 }
 
+/*
+ * Only the shingle set, the tail of the spill record (nset = nsh), read
+ * straight into a reused buffer: verification reads millions of sets.
+ */
+long
+store_set_read(const struct store *st, uint32_t doc, uint32_t **buf,
+    size_t *cap)
+{
+	const struct doc *d = &st->d[doc];
+	size_t	 n = d->nsh, want = 4 * n, got = 0;
+	ssize_t	 r;
+
+	if (n + 1 > *cap) {
+		free(*buf);
+		*cap = n + 1 + n / 2;
+		if ((*buf = malloc(*cap * sizeof(**buf))) == NULL)
+			abort();
+	}
+	while (got < want) {
+		r = pread(fileno(st->spill), (char *)*buf + got, want - got,
+		    (off_t)(d->off + d->len - want + got));
+		if (r <= 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return (long)n;
+}
+
 static const struct store *rank_st;
 
 static int
