@@ -26,7 +26,8 @@ CB_TESTS = tests/case-bundle/01-create-verify.sh \
 	tests/case-bundle/11-nul-paths.sh \
 	tests/case-bundle/12-thumbnails.sh \
 	tests/case-bundle/13-signify-keys.sh \
-	tests/case-bundle/14-fetch.sh
+	tests/case-bundle/14-fetch.sh \
+	tests/case-bundle/15-streaming.sh
 TESTS += $(CB_TESTS)
 EXTRA_DIST += $(CB_TESTS) tests/case-bundle/bagit-check.sh \
 	tests/case-bundle/02-bagit-interop.sh.stdout.exact \
@@ -37,4 +38,5 @@ EXTRA_DIST += $(CB_TESTS) tests/case-bundle/bagit-check.sh \
 	tests/case-bundle/09-list-report.sh.stdout.exact \
 	tests/case-bundle/10-names.sh.stdout.exact \
 	tests/case-bundle/13-signify-keys.sh.stdout.exact \
-	tests/case-bundle/14-fetch.sh.stdout.exact
+	tests/case-bundle/14-fetch.sh.stdout.exact \
+	tests/case-bundle/15-streaming.sh.stdout.exact
