@@ -27,6 +27,12 @@ finish(struct ifc_job *j, struct px_image *im)
 {
 	j->w = im->w;
 	j->h = im->h;
+	if (j->conf->cross && (j->conf->checks & IFC_COPYMOVE)) {
+		struct px_opts po = { .log10_eps = j->conf->log10_eps,
+		    .threads = j->conf->inner_threads };
+
+		j->cross = px_cross_keys(im, &po);
+	}
 	if (j->conf->checks & IFC_META)
 		name_check(j->path, j->member, strcmp(j->format, "jpeg") == 0 ?
 		    "image/jpeg" : "image/png", &j->meta);
@@ -120,5 +126,6 @@ job_free(struct ifc_job *j)
 	free(j->mask_path);
 	free(j->overlay_path);
 	free(j->ela_path);
+	px_cross_free(j->cross);
 	free(j);
 }

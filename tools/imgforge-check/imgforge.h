@@ -118,6 +118,7 @@ struct ifc_conf {
 	const char	*mapdir;
 	int		 inner_threads;
 	int		 verbose;
+	bool		 cross;		/* --cross: copy-move across the run */
 };
 
 /* One input, from the walk to the report. */
@@ -140,6 +141,7 @@ struct ifc_job {
 	unsigned char	*ela;		/* w*h*3 when --maps and ela selected */
 	char		*mask_path, *overlay_path, *ela_path;
 	enum ifc_verdict verdict;
+	struct px_cross	*cross;		/* --cross: this picture's summary */
 };
 
 void	analyse(struct ifc_job *);

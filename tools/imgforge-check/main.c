@@ -18,11 +18,11 @@
 
 #define TOOL	"imgforge-check"
 
-enum { OPT_CHECKS = CLI_OPT_TOOL_BASE, OPT_MAPS, OPT_NFA };
+enum { OPT_CHECKS = CLI_OPT_TOOL_BASE, OPT_CROSS, OPT_MAPS, OPT_NFA };
 
 static const char usage_line[] =
-    "usage: imgforge-check [-0hqv] [-j N] [--checks LIST] [--json] "
-    "[--maps DIR] [--nfa EPS]\n"
+    "usage: imgforge-check [-0hqv] [-j N] [--checks LIST] [--cross] [--json]\n"
+    "                      [--maps DIR] [--nfa EPS]\n"
     "                      [FILE | DIR | ARCHIVE ...]\n";
 
 struct opts {
@@ -40,6 +40,9 @@ help(void)
 	    "      --checks LIST  check families, comma-separated: meta, dqt, "
 	    "zero, dq,\n"
 	    "                     copymove, noise, ela, or all (default all)\n"
+	    "      --cross        also copy-move across all the pictures of the "
+	    "run\n"
+	    "                     (records come out at the end of the run)\n"
 	    "      --maps DIR     write a mask, an overlay (and ELA) PNG per "
 	    "image in DIR\n"
 	    "      --nfa EPS      false alarms allowed per image (default 1)\n"
@@ -86,6 +89,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "checks",	required_argument,	NULL, OPT_CHECKS },
+		{ "cross",	no_argument,		NULL, OPT_CROSS },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "jobs",	required_argument,	NULL, 'j' },
 		{ "json",	no_argument,		NULL, CLI_OPT_JSON },
@@ -103,6 +107,8 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "0hj:qv", longopts, NULL)) != -1)
 		if (ch == OPT_CHECKS)
 			o.conf.checks = parse_checks(optarg);
+		else if (ch == OPT_CROSS)
+			o.conf.cross = true;
 		else if (ch == OPT_MAPS)
 			o.conf.mapdir = optarg;
 		else if (ch == OPT_NFA)

@@ -92,6 +92,8 @@ px_why(const char *check)
 		{ "jpeg.dq.single", "blocks compressed once inside a picture "
 		    "compressed twice: pasted into it before the last save" },
 		{ "copymove", "a region copied from elsewhere in the picture" },
+		{ "copymove.cross", "a region whose pixels are also in another "
+		    "picture of this run" },
 		{ "noise.low", "noise lower than the rest of the picture at the "
 		    "same brightness: painted or pasted" },
 		{ "noise.high", "noise higher than the rest of the picture at "

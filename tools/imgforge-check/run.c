@@ -3,10 +3,17 @@
  * thread, the pool analyses items on the workers, and the reports come
  * out in input order.  Exit status: 0 no evidence anywhere, 1 evidence
  * in at least one image, 2 trouble (which wins).
+ *
+ * With --cross the reports wait for the end of the run: each analysed
+ * picture is held (its findings and its bounded copy-move summary; the
+ * pixels and the mask are freed), the summaries are matched across the
+ * run, each detection is added to both pictures' findings naming the
+ * other, and then every picture is reported in input order.
  */
 #include "config.h"
 
 #include <err.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +32,8 @@ struct runner {
 	bool			 json;
 	int			 verbose;
 	unsigned long		 n[3], unsupported;
+	struct ifc_job		**held;	/* --cross: analysed, not reported yet */
+	size_t			 nheld, capheld;
 };
 
 struct task {
@@ -39,19 +48,104 @@ work(void *arg)
 }
 
 static void
+finish_job(struct runner *r, struct ifc_job *j)
+{
+	report(r->ro, j, r->json, r->verbose);
+	if (j->err[0] == '\0')
+		r->n[j->verdict]++;
+	else if (j->unsupported)
+		r->unsupported++;
+	job_free(j);
+}
+
+static void
 done(void *arg)
 {
 	struct task *t = arg;
+	struct runner *r = t->r;
 	struct ifc_job *j = t->job;
 
-	report(t->r->ro, j, t->r->json, t->r->verbose);
-	if (j->err[0] == '\0')
-		t->r->n[j->verdict]++;
-	else if (j->unsupported)
-		t->r->unsupported++;
-	progress_add(t->r->pg, 1, j->len);
-	job_free(j);
+	progress_add(r->pg, 1, j->len);
 	free(t);
+	if (!r->conf->cross) {
+		finish_job(r, j);
+		return;
+	}
+	if (r->nheld == r->capheld) {
+		r->capheld = r->capheld ? 2 * r->capheld : 64;
+		if ((r->held = realloc(r->held, r->capheld * sizeof(*r->held))) ==
+		    NULL)
+			err(EXIT_TROUBLE, NULL);
+	}
+	if (j->px_ok) {
+		/* the maps are written: only the findings are kept */
+		free(j->px.mask);
+		j->px.mask = NULL;
+	}
+	free(j->ela);
+	j->ela = NULL;
+	r->held[r->nheld++] = j;
+}
+
+/* One side of a cross-picture detection, added to picture j's findings. */
+static void
+cross_finding(struct ifc_job *j, const struct ifc_job *o, const int ra[4],
+    const int rb[4], const struct px_cross_hit *h)
+{
+	struct px_opts po = { .log10_eps = j->conf->log10_eps, .threads = 1 };
+	char why[512];
+	json_t *d;
+
+	snprintf(why, sizeof why, "the same pixels as '%s%s%s' at %d,%d %dx%d: "
+	    "pasted from one source into both, or one derived from the other",
+	    o->path, o->member ? "!" : "", o->member ? o->member : "",
+	    rb[0], rb[1], rb[2], rb[3]);
+	d = json_pack("{s:s,s:s,s:[iiii],s:[ii],s:I,s:I,s:f,s:s}",
+	    "why", why, "other_path", o->path,
+	    "other_region", rb[0], rb[1], rb[2], rb[3],
+	    "shift", rb[0] - ra[0], rb[1] - ra[1],
+	    "matched_blocks", (json_int_t)h->matched,
+	    "independent_blocks", (json_int_t)h->independent,
+	    "noise_sigma", px_cross_sigma(j->cross), "other_sha256", o->sha256);
+	if (o->member != NULL)
+		json_object_set_new(d, "other_member", json_string(o->member));
+	px_add(&j->px, "copymove.cross", h->log10_nfa, ra, d, &po);
+}
+
+/* --cross: matches the held pictures, then reports them all in order. */
+static void
+cross_run(struct runner *r)
+{
+	struct px_cross **s = calloc(r->nheld ? r->nheld : 1, sizeof(*s));
+	struct px_cross_hit *h = NULL;
+	long nh, k;
+	size_t i;
+
+	if (s == NULL)
+		err(EXIT_TROUBLE, NULL);
+	for (i = 0; i < r->nheld; i++)
+		if (r->held[i]->err[0] == '\0' && r->held[i]->px_ok)
+			s[i] = r->held[i]->cross;
+	nh = px_cross_match(s, r->nheld, r->conf->log10_eps, &h);
+	if (nh < 0)
+		warnx("copy-move across pictures: out of memory, not tested");
+	for (k = 0; k < nh; k++) {
+		struct ifc_job *a = r->held[h[k].a], *b = r->held[h[k].b];
+
+		/* the same file given twice shares everything: not evidence */
+		if (strcmp(a->sha256, b->sha256) == 0)
+			continue;
+		cross_finding(a, b, h[k].ra, h[k].rb, &h[k]);
+		cross_finding(b, a, h[k].rb, h[k].ra, &h[k]);
+	}
+	for (i = 0; i < r->nheld; i++) {
+		if (r->held[i]->err[0] == '\0')
+			r->held[i]->verdict = verdict(r->held[i]);
+		finish_job(r, r->held[i]);
+	}
+	free(h);
+	free(s);
+	free(r->held);
 }
 
 static int
@@ -106,6 +200,8 @@ run_checks(const struct ifc_conf *conf, const struct cli_common *c,
 	input_walk(&io, paths, npaths, r.ro, item, &r);
 	pool_finish(r.pool);
 	progress_end(r.pg);
+	if (conf->cross)
+		cross_run(&r);
 	counts = json_pack("{s:I,s:I,s:I,s:I,s:I}", "images",
 	    (json_int_t)(r.n[0] + r.n[1] + r.n[2]), "forged",
 	    (json_int_t)r.n[V_FORGED], "suspicious",
