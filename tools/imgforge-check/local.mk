@@ -16,7 +16,8 @@ noinst_LIBRARIES += tools/imgforge-check/libpixel.a
 tools_imgforge_check_libpixel_a_SOURCES = tools/imgforge-check/pixel.h \
 	tools/imgforge-check/pixel_int.h tools/imgforge-check/pixel_common.c \
 	tools/imgforge-check/zero.c tools/imgforge-check/dq.c \
-	tools/imgforge-check/copymove.c tools/imgforge-check/cm_int.h tools/imgforge-check/noise.c \
+	tools/imgforge-check/copymove.c tools/imgforge-check/cm_int.h tools/imgforge-check/cross.c \
+	tools/imgforge-check/noise.c \
 	tools/imgforge-check/ela.c
 tools_imgforge_check_libpixel_a_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS)
 imgforge_check_CPPFLAGS = $(AM_CPPFLAGS) -Itools/imgforge-check
@@ -63,3 +64,9 @@ EXTRA_DIST += $(IMGFORGE_TESTS) tests/imgforge-check/09-samples-forged.sh.stdout
 	tests/imgforge-check/08-samples-authentic.sh.stdout.exact \
 	tests/imgforge-check/11-jobs.sh.stdout.exact \
 	tests/imgforge-check/12-inputs.sh.stdout.exact
+# Copy-move across the pictures of a run (--cross) and inside one, on
+# drawn pictures.
+IMGFORGE_CM_TESTS = tests/imgforge-check/15-cross.sh tests/imgforge-check/16-copymove.sh
+TESTS += $(IMGFORGE_CM_TESTS)
+EXTRA_DIST += $(IMGFORGE_CM_TESTS) tests/imgforge-check/15-cross-gen.py \
+	tests/imgforge-check/15-cross.sh.stdout.exact tests/imgforge-check/16-copymove.sh.stdout.exact

@@ -74,4 +74,24 @@ int	px_noise(const struct px_image *, struct px_findings *, const struct px_opts
 /* ELA is a picture for a person, never a verdict: writes an RGB map. */
 int	px_ela(const struct px_image *, int quality, unsigned char *out_rgb);
 
+/*
+ * Copy-move across the pictures of a run (cross.c): each picture leaves
+ * a bounded summary (NULL on no memory; no keypoints when its noise is
+ * too low to test), and the summaries are matched once all are in.
+ */
+struct px_cross;
+struct px_cross_hit {
+	size_t		 a, b;		/* indexes of the two summaries, a < b */
+	int		 ra[4], rb[4];	/* the shared region in a and in b */
+	long		 matched, independent;	/* passing blocks; not overlapping */
+	double		 log10_nfa;
+};
+struct px_cross *px_cross_keys(const struct px_image *, const struct px_opts *);
+void	px_cross_free(struct px_cross *);
+double	px_cross_sigma(const struct px_cross *);
+size_t	px_cross_count(const struct px_cross *);
+/* The detections (NFA below epsilon) among ns summaries (NULLs skipped); -1 on no memory. */
+long	px_cross_match(struct px_cross *const *, size_t ns, double log10_eps,
+	    struct px_cross_hit **);
+
 #endif
