@@ -167,7 +167,7 @@ now(void)
 int
 main(int argc, char **argv)
 {
-	struct px_opts o = { 0, 1 };
+	struct px_opts o = { 0, 1, false };
 	struct px_image im = { 0 };
 	struct px_coef co = { 0 };
 	struct px_findings f;
@@ -198,6 +198,7 @@ main(int argc, char **argv)
 	if ((fp = fopen(argv[optind], "rb")) == NULL)
 		err(2, "%s", argv[optind]);
 	isjpeg = fread(sig, 1, 2, fp) == 2 && sig[0] == 0xff && sig[1] == 0xd8;
+	o.lossless = !isjpeg;
 	rewind(fp);
 	if (isjpeg ? load_jpeg(fp, &im) : load_png(argv[optind], &im))
 		errx(2, "%s: cannot decode", argv[optind]);

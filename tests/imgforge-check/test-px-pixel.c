@@ -159,7 +159,7 @@ static void
 test_findings(void)
 {
 	struct px_findings f;
-	struct px_opts o = { 0, 1 };
+	struct px_opts o = { 0, 1, false };
 	int r[4] = { 2, 3, 4, 5 };
 
 	px_findings_init(&f, 10, 10);
@@ -178,7 +178,7 @@ test_zero(void)
 {
 	struct px_image a, jp, c, pasted;
 	struct px_findings f;
-	struct px_opts o = { 0, 2 };
+	struct px_opts o = { 0, 2, false };
 	const struct px_finding *g;
 	int x, y;
 
@@ -225,7 +225,7 @@ test_null(void)
 {
 	struct px_image a;
 	struct px_findings f;
-	struct px_opts o = { 0, 1 };
+	struct px_opts o = { 0, 1, false };
 	int seed;
 
 	for (seed = 0; seed < 3; seed++) {
@@ -246,7 +246,7 @@ test_copymove(void)
 {
 	struct px_image a;
 	struct px_findings f;
-	struct px_opts o = { 0, 1 };
+	struct px_opts o = { 0, 1, false };
 	const struct px_finding *g;
 	int y;
 
@@ -335,7 +335,7 @@ test_dq(void)
 	struct px_image a, b;
 	struct px_coef c;
 	struct px_findings f;
-	struct px_opts o = { 0, 1 };
+	struct px_opts o = { 0, 1, false };
 	const struct px_finding *g;
 	int y;
 
@@ -390,7 +390,7 @@ test_noise(void)
 {
 	struct px_image a;
 	struct px_findings f;
-	struct px_opts o = { 0, 1 };
+	struct px_opts o = { 0, 1, false };
 	const struct px_finding *g;
 	int x, y;
 
@@ -425,7 +425,7 @@ test_second_grid(void)
 {
 	struct px_image don, page, out;
 	struct px_findings f;
-	struct px_opts o = { 0, 2 };
+	struct px_opts o = { 0, 2, false };
 	const struct px_finding *g;
 	unsigned char *tmp;
 	int y, nd;
@@ -479,7 +479,7 @@ test_noise_rendered(void)
 {
 	struct px_image a;
 	struct px_findings f;
-	struct px_opts o = { 0, 1 };
+	struct px_opts o = { 0, 1, false };
 	const struct px_finding *g;
 	int x, y, nd;
 

@@ -57,6 +57,8 @@ IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.s
 	tests/imgforge-check/07-exif-samples.sh tests/imgforge-check/08-samples-authentic.sh \
 	tests/imgforge-check/09-samples-forged.sh tests/imgforge-check/10-examples.sh tests/imgforge-check/11-jobs.sh \
 	tests/imgforge-check/12-inputs.sh
+# The JPEG-grid family on drawn pictures: a grid in a PNG, a second grid placed.
+IMGFORGE_TESTS += tests/imgforge-check/13-png-grid.sh tests/imgforge-check/14-second-grid.sh
 TESTS += $(IMGFORGE_TESTS)
 EXTRA_DIST += $(IMGFORGE_TESTS) tests/imgforge-check/09-samples-forged.sh.stdout.exact \
 	tests/imgforge-check/05-bad-input.sh.stdout.exact \

@@ -49,6 +49,11 @@ struct px_findings {
 struct px_opts {
 	double		 log10_eps;	/* log10 of epsilon (NFA threshold), default 0 */
 	int		 threads;	/* threads a detector may use inside one image */
+	/*
+	 * The file is not a JPEG (a PNG): a JPEG grid in its pixels is
+	 * history, and may cover only a pasted piece (px_zero).
+	 */
+	bool		 lossless;
 };
 
 void	px_findings_init(struct px_findings *, int w, int h);

@@ -124,6 +124,36 @@ merge(struct px_findings *dst, struct px_findings *src)
 	px_findings_free(src);
 }
 
+/*
+ * A PNG whose whole picture carries a JPEG grid was a JPEG once (a
+ * screenshot does not, a photo converted to PNG does): weak container
+ * evidence, with ZERO's NFA for the grid.  A grid only in a piece of
+ * the picture is ZERO's own detection (jpeg.grid.local).
+ */
+static void
+png_was_jpeg(struct ifc_job *j)
+{
+	for (size_t i = 0; i < j->px.n; i++) {
+		json_t *d = j->px.v[i].detail, *o;
+
+		if (strcmp(j->px.v[i].check, "info.jpeg.grid") != 0 ||
+		    !json_is_true(json_object_get(d, "jpeg_grid")) ||
+		    strcmp(json_string_value(json_object_get(d, "grid_extent")) ?
+		    json_string_value(json_object_get(d, "grid_extent")) : "",
+		    "whole") != 0)
+			continue;
+		o = json_object_get(d, "origin");
+		mf_add(&j->meta, "png.was-jpeg", 1, json_pack("{s:O,s:O,s:O}",
+		    "grid", json_object_get(d, "grid"), "origin", o,
+		    "log10_nfa", json_object_get(d, "grid_log10_nfa")),
+		    "the PNG's pixels carry a JPEG block grid (origin %d,%d, "
+		    "log10 NFA %.1f): it was saved as a JPEG before",
+		    (int)json_integer_value(json_array_get(o, 0)),
+		    (int)json_integer_value(json_array_get(o, 1)),
+		    json_real_value(json_object_get(d, "grid_log10_nfa")));
+	}
+}
+
 void
 pixel_checks(struct ifc_job *j, const struct px_image *im,
     const struct px_coef *pc)
@@ -137,7 +167,8 @@ pixel_checks(struct ifc_job *j, const struct px_image *im,
 	memset(&r, 0, sizeof r);
 	r.im = im;
 	r.pc = pc;
-	r.po = (struct px_opts){ j->conf->log10_eps, j->conf->inner_threads };
+	r.po = (struct px_opts){ j->conf->log10_eps, j->conf->inner_threads,
+	    strcmp(j->format, "jpeg") != 0 };
 	r.want[T_ZERO] = (c & IFC_ZERO) != 0;
 	r.want[T_DQ] = (c & IFC_DQ) && pc != NULL;
 	r.want[T_COPYMOVE] = (c & IFC_COPYMOVE) != 0;
@@ -166,6 +197,8 @@ pixel_checks(struct ifc_job *j, const struct px_image *im,
 		else
 			px_findings_free(&r.f[t]);
 	}
+	if (r.want[T_ZERO] && r.po.lossless)
+		png_was_jpeg(j);
 	if (r.want[T_ELA] && r.rc[T_ELA] == 0)
 		j->ela = r.ela;
 	else

@@ -779,11 +779,15 @@ regions(signed char *vv, int w, int h, int excl, int gmax,
 
 static void
 report_main(struct px_findings *f, int g, double lnfa, long nv, int w, int h,
-    int nforeign, int nsecond, int nmissing, const struct px_opts *o)
+    int nforeign, int nsecond, int nmissing, int nlocal, int local,
+    const struct px_opts *o)
 {
 	json_t *d = json_object();
 
 	json_object_set_new(d, "jpeg_grid", json_boolean(g >= 0));
+	if (g >= 0 && o->lossless)	/* a PNG: the whole picture's or a piece's */
+		json_object_set_new(d, "grid_extent", json_string(local ?
+		    "local" : "whole"));
 	if (g >= 0) {
 		json_object_set_new(d, "grid", json_integer(g));
 		json_object_set_new(d, "origin", json_pack("[ii]", g % 8, g / 8));
@@ -795,6 +799,7 @@ report_main(struct px_findings *f, int g, double lnfa, long nv, int w, int h,
 	json_object_set_new(d, "foreign_regions", json_integer(nforeign));
 	json_object_set_new(d, "second_grid_regions", json_integer(nsecond));
 	json_object_set_new(d, "missing_regions", json_integer(nmissing));
+	json_object_set_new(d, "local_regions", json_integer(nlocal));
 	px_add(f, "info.jpeg.grid", 0, NULL, d, o);
 }
 
@@ -882,36 +887,217 @@ seen_foreign(const struct px_findings *f, const struct region *r,
 	return 0;
 }
 
+/*
+ * Where in a detected window the second grid is: the most meaningful
+ * rectangle of cells (8x8 pixels, coarser for a large window so that a
+ * side has at most RC cells), the one with the lowest binomial tail of
+ * its votes for grid k among its second votes (at rate p, in 8x8
+ * groups), the smaller on a tie: cells without votes (flat paper) join
+ * only between voting ones.  The detection stays the window's test;
+ * this places it.  Rectangles with fewer than 64 votes for k are not
+ * candidates, and nothing changes when none reaches the window's rate.
+ */
+#define RC	40
+
+/*
+ * Whether a cell of the line [x0, x1) x [y0, y1) holds two votes or more
+ * for the grid (prefix sums pk).
+ */
 static int
-second_grid(unsigned char *z, int w, int h, int g, struct px_findings *f,
-    const struct px_opts *o)
+paste_line(const long *pk, int cw, int x0, int y0, int x1, int y1)
 {
-	int nx = w - 7, tw = (w + TS - 1) / TS, th = (h + TS - 1) / TS;
-	int x, y, tx, ty, k, nfound = 0;
-	signed char *v2 = malloc((size_t)w * h);
+	int x, y;
+
+	for (y = y0; y < y1; y++)
+		for (x = x0; x < x1; x++)
+			if (pk[(size_t)(y + 1) * (cw + 1) + x + 1] -
+			    pk[(size_t)y * (cw + 1) + x + 1] -
+			    pk[(size_t)(y + 1) * (cw + 1) + x] +
+			    pk[(size_t)y * (cw + 1) + x] >= 2)
+				return 1;
+	return 0;
+}
+
+static void
+refine_second(const signed char *v2, int w, int h, struct region *win,
+    double p)
+{
+	int cs = 8, cw, ch, cx, cy, x, y, ax, ay, bx, by, bw0, bh0;
+	long *pk, *pn, kk, nn, area, best_area = LONG_MAX;
+	double best = 0, t;
+	/* the window and a tile around it: a paste may straddle its edge */
+	struct region sr = { win->x0 - TS < 0 ? 0 : win->x0 - TS,
+	    win->y0 - TS < 0 ? 0 : win->y0 - TS,
+	    win->x1 + TS >= w ? w - 1 : win->x1 + TS,
+	    win->y1 + TS >= h ? h - 1 : win->y1 + TS, win->grid, win->size };
+	struct region *r = &sr, b = *win;
+
+	bw0 = r->x1 - r->x0 + 1, bh0 = r->y1 - r->y0 + 1;
+
+	while ((bw0 + cs - 1) / cs > RC || (bh0 + cs - 1) / cs > RC)
+		cs += 8;
+	cw = (bw0 + cs - 1) / cs, ch = (bh0 + cs - 1) / cs;
+	pk = calloc((size_t)(cw + 1) * (ch + 1), sizeof(long));
+	pn = calloc((size_t)(cw + 1) * (ch + 1), sizeof(long));
+	if (pk == NULL || pn == NULL)
+		goto out;
+	/* 2-D prefix sums: pk[(cy + 1) * (cw + 1) + cx + 1] counts cells < (cx, cy) */
+	for (y = r->y0; y <= r->y1; y++)
+		for (x = r->x0; x <= r->x1; x++) {
+			int v = v2[(size_t)y * w + x];
+			size_t c = (size_t)((y - r->y0) / cs + 1) * (cw + 1) +
+			    (x - r->x0) / cs + 1;
+
+			pk[c] += v == r->grid;
+			pn[c] += v >= 0;
+		}
+	for (cy = 1; cy <= ch; cy++)
+		for (cx = 1; cx <= cw; cx++) {
+			size_t c = (size_t)cy * (cw + 1) + cx;
+
+			pk[c] += pk[c - 1] + pk[c - cw - 1] - pk[c - cw - 2];
+			pn[c] += pn[c - 1] + pn[c - cw - 1] - pn[c - cw - 2];
+		}
+#define RSUM(a, x0, y0, x1, y1) ((a)[(size_t)(y1) * (cw + 1) + (x1)] - \
+	(a)[(size_t)(y0) * (cw + 1) + (x1)] - (a)[(size_t)(y1) * (cw + 1) + (x0)] + \
+	(a)[(size_t)(y0) * (cw + 1) + (x0)])
+	for (ay = 0; ay < ch; ay++)
+		for (by = ay + 1; by <= ch; by++)
+			for (ax = 0; ax < cw; ax++)
+				for (bx = ax + 1; bx <= cw; bx++) {
+					kk = RSUM(pk, ax, ay, bx, by);
+					if (kk < 64)
+						continue;
+					nn = RSUM(pn, ax, ay, bx, by);
+					area = (long)(bx - ax) * (by - ay);
+					t = px_log10_binom_tail(nn / 64, kk / 64, p);
+					if (t < best || (t == best && area < best_area)) {
+						best = t, best_area = area;
+						b.x0 = r->x0 + ax * cs;
+						b.y0 = r->y0 + ay * cs;
+						b.x1 = r->x0 + bx * cs - 1;
+						b.y1 = r->y0 + by * cs - 1;
+					}
+				}
+	/*
+	 * The most meaningful rectangle is the densest core; a paste also
+	 * has thinner parts (smooth texture, glyph edges) where its grid
+	 * gets a vote here and there.  The box grows by each line of cells
+	 * along its sides that holds a cell with two votes or more for the
+	 * grid (or, past one line without, by two lines when the second
+	 * holds one: glyphs and texture leave gaps), until none does.  Such
+	 * a cell is rare by chance (about as rare as p: votes come in 8x8
+	 * groups), but where chance votes cluster next to a paste the box
+	 * takes them in.
+	 */
+	if (best < 0 && cs == 8) {
+		int gx0 = (b.x0 - r->x0) / cs, gy0 = (b.y0 - r->y0) / cs;
+		int gx1 = (b.x1 - r->x0) / cs + 1, gy1 = (b.y1 - r->y0) / cs + 1;
+		int grown = 1, d;
+
+		while (grown) {
+			grown = 0;
+			for (d = 1; d <= 2; d++) {
+				if (gx0 - d >= 0 && paste_line(pk, cw, gx0 - d,
+				    gy0, gx0 - d + 1, gy1))
+					gx0 -= d, grown = 1;
+				if (gx1 + d <= cw && paste_line(pk, cw, gx1 + d - 1,
+				    gy0, gx1 + d, gy1))
+					gx1 += d, grown = 1;
+				if (gy0 - d >= 0 && paste_line(pk, cw, gx0, gy0 - d,
+				    gx1, gy0 - d + 1))
+					gy0 -= d, grown = 1;
+				if (gy1 + d <= ch && paste_line(pk, cw, gx0,
+				    gy1 + d - 1, gx1, gy1 + d))
+					gy1 += d, grown = 1;
+				if (grown)
+					break;
+			}
+		}
+		b.x0 = r->x0 + gx0 * cs, b.y0 = r->y0 + gy0 * cs;
+		b.x1 = r->x0 + gx1 * cs - 1, b.y1 = r->y0 + gy1 * cs - 1;
+	}
+#undef RSUM
+	if (best < 0) {
+		b.x1 = b.x1 > r->x1 ? r->x1 : b.x1;
+		b.y1 = b.y1 > r->y1 ? r->y1 : b.y1;
+		*win = b;
+	}
+out:
+	free(pk), free(pn);
+}
+
+/*
+ * Merges detections of one grid whose boxes overlap or touch, until none
+ * do: windows merged as they come can leave two boxes that only meet
+ * once both have grown.
+ */
+static void
+merge_dets(struct region *det, double *dl, int *nd)
+{
+	int i, j, again = 1;
+
+	while (again) {
+		again = 0;
+		for (i = 0; i < *nd; i++)
+			for (j = i + 1; j < *nd; j++) {
+				struct region *a = &det[i], *b = &det[j];
+
+				if (a->grid != b->grid || b->x0 > a->x1 + 1 ||
+				    a->x0 > b->x1 + 1 || b->y0 > a->y1 + 1 ||
+				    a->y0 > b->y1 + 1)
+					continue;
+				if (b->x0 < a->x0) a->x0 = b->x0;
+				if (b->y0 < a->y0) a->y0 = b->y0;
+				if (b->x1 > a->x1) a->x1 = b->x1;
+				if (b->y1 > a->y1) a->y1 = b->y1;
+				if (b->size > a->size) a->size = b->size;
+				if (dl[j] < dl[i]) dl[i] = dl[j];
+				det[j] = det[*nd - 1], dl[j] = dl[*nd - 1];
+				(*nd)--, j--;
+				again = 1;
+			}
+	}
+}
+
+/*
+ * The window test shared by the second-grid and local-grid checks: in
+ * every window of 2x2 tiles, the votes of v for grid k against the
+ * image's own rate p_k (at least pmin), for the grids the caller lets
+ * through (g >= 0: the 49 offset from g on both axes; g < 0: all 64).
+ * NFA = (windows x grids) x P[B(n/64, k/64, p_k)].  Overlapping
+ * detections of one grid are merged, then placed by refine_second and
+ * reported as check unless a foreign-grid region already covers them.
+ */
+static int
+windows(const signed char *v, int w, int h, int g, double pmin,
+    const char *check, struct px_findings *f, const struct px_opts *o)
+{
+	int tw = (w + TS - 1) / TS, th = (h + TS - 1) / TS;
+	int x, y, tx, ty, k, nfound = 0, ngrids = g >= 0 ? 49 : 64;
 	long *tc = calloc((size_t)tw * th * 65, sizeof(long)), tot[65] = { 0 };
 	struct region det[64];
 	double dl[64], lnt, p;
 	int nd = 0, i;
 
-	if (v2 == NULL || tc == NULL)
-		goto fail;
-	for (y = 0; y < h - 7; y++)
-		for (x = g % 8; x < nx; x += 8)
-			if (y % 8 == g / 8)
-				z[(size_t)y * nx + x] &= 0x80;
-	if (vote_map(z, w, h, v2, o) != 0)
-		goto fail;
-	for (y = 0; y < h; y++)
+	if (tc == NULL)
+		return -1;
+	for (y = 0; y < h; y++) {
+		const signed char *row = v + (size_t)y * w;
+		long *trow = tc + (size_t)(y / TS) * tw * 65;
+
 		for (x = 0; x < w; x++)
-			if ((k = v2[(size_t)y * w + x]) >= 0) {
-				long *c = tc + ((size_t)(y / TS) * tw + x / TS) * 65;
+			if ((k = row[x]) >= 0) {
+				long *c = trow + (size_t)(x / TS) * 65;
 				c[k]++, c[64]++;
-				tot[k]++, tot[64]++;
 			}
+	}
+	for (i = 0; i < tw * th; i++)
+		for (k = 0; k < 65; k++)
+			tot[k] += tc[(size_t)i * 65 + k];
 	if (tot[64] == 0 || tw < 2 || th < 2)
 		goto done;
-	lnt = log10((double)(tw - 1) * (th - 1) * 49);
+	lnt = log10((double)(tw - 1) * (th - 1) * ngrids);
 	for (ty = 0; ty + 1 < th; ty++)
 		for (tx = 0; tx + 1 < tw; tx++) {
 			long c[65] = { 0 };
@@ -926,10 +1112,12 @@ second_grid(unsigned char *z, int w, int h, int g, struct px_findings *f,
 				double lnfa;
 				struct region r;
 
-				if (k % 8 == g % 8 || k / 8 == g / 8 ||
+				if ((g >= 0 && (k % 8 == g % 8 || k / 8 == g / 8)) ||
 				    tot[k] == 0 || c[k] < 128)
 					continue;
 				p = (double)tot[k] / tot[64];
+				if (p < pmin)
+					p = pmin;
 				lnfa = lnt + px_log10_binom_tail(c[64] / 64,
 				    c[k] / 64, p);
 				if (lnfa >= o->log10_eps)
@@ -955,17 +1143,136 @@ second_grid(unsigned char *z, int w, int h, int g, struct px_findings *f,
 				}
 			}
 		}
+	merge_dets(det, dl, &nd);
 	for (i = 0; i < nd; i++)
 		if (!seen_foreign(f, &det[i], o)) {
-			report_region(f, "jpeg.grid.second", &det[i], dl[i], g, o);
+			p = (double)tot[det[i].grid] / tot[64];
+			refine_second(v, w, h, &det[i], p < pmin ? pmin : p);
+			report_region(f, check, &det[i], dl[i], g, o);
 			nfound++;
 		}
 done:
-	free(v2), free(tc);
+	free(tc);
 	return nfound;
-fail:
-	free(v2), free(tc);
-	return -1;
+}
+
+/*
+ * Second votes: every pixel votes again with the blocks of the main
+ * grid g left out (see the comment above TS), then the window test.
+ */
+static int
+second_grid(unsigned char *z, int w, int h, int g, struct px_findings *f,
+    const struct px_opts *o)
+{
+	int nx = w - 7, x, y, n;
+	signed char *v2 = malloc((size_t)w * h);
+
+	if (v2 == NULL)
+		return -1;
+	for (y = g / 8; y < h - 7; y += 8)
+		for (x = g % 8; x < nx; x += 8)
+			z[(size_t)y * nx + x] &= 0x80;
+	if (vote_map(z, w, h, v2, o) != 0) {
+		free(v2);
+		return -1;
+	}
+	n = windows(v2, w, h, g, 0, "jpeg.grid.second", f, o);
+	free(v2);
+	return n;
+}
+
+/*
+ * A PNG whose pixels carry a main grid g: the whole picture went through
+ * JPEG once, or only a piece pasted in did (a cut from a forwarded
+ * JPEG in a screenshot, where the rest has no grid and few votes: the
+ * piece then wins the image's vote).  The windows of 2x2 tiles where g
+ * stands out (NFA = windows x 64 grids x P[B(n/64, k/64, 1/64)], n the
+ * window's votes, k those for g) are merged; if the votes outside them
+ * are many (at least 16 groups of 64) and show no trace of g (the same
+ * test on all of them is not meaningful), the grid is local and each
+ * merged window is a jpeg.grid.local detection, placed by
+ * refine_second.  Returns the number of such regions (0: the grid is
+ * the whole picture's), -1 on no memory.
+ */
+static int
+png_grid(const signed char *votes, int w, int h, int g, struct px_findings *f,
+    const struct px_opts *o)
+{
+	int tw = (w + TS - 1) / TS, th = (h + TS - 1) / TS, x, y, tx, ty;
+	int nd = 0, i, found = 0;
+	long *tn = calloc((size_t)tw * th * 2, sizeof(long)), nout = 0, kout = 0;
+	struct region det[64];
+	double dl[64], lnt, lnfa, p;
+
+	if (tn == NULL)
+		return -1;
+	if (tw < 2 || th < 2)
+		goto out;
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			int v = votes[(size_t)y * w + x];
+			long *c = tn + ((size_t)(y / TS) * tw + x / TS) * 2;
+
+			c[0] += v >= 0;
+			c[1] += v == g;
+		}
+	lnt = log10((double)(tw - 1) * (th - 1) * 64);
+	for (ty = 0; ty + 1 < th; ty++)
+		for (tx = 0; tx + 1 < tw; tx++) {
+			long n = 0, k = 0;
+			struct region r;
+
+			for (y = ty; y < ty + 2; y++)
+				for (x = tx; x < tx + 2; x++) {
+					n += tn[((size_t)y * tw + x) * 2];
+					k += tn[((size_t)y * tw + x) * 2 + 1];
+				}
+			lnfa = lnt + px_log10_binom_tail(n / 64, k / 64, 1.0 / 64);
+			if (lnfa >= o->log10_eps)
+				continue;
+			r = (struct region){ tx * TS, ty * TS,
+			    (tx + 2) * TS - 1 < w ? (tx + 2) * TS - 1 : w - 1,
+			    (ty + 2) * TS - 1 < h ? (ty + 2) * TS - 1 : h - 1, g, k };
+			for (i = 0; i < nd; i++)
+				if (r.x0 <= det[i].x1 + 1 && det[i].x0 <= r.x1 + 1 &&
+				    r.y0 <= det[i].y1 + 1 && det[i].y0 <= r.y1 + 1)
+					break;
+			if (i < nd) {
+				if (r.x0 < det[i].x0) det[i].x0 = r.x0;
+				if (r.y0 < det[i].y0) det[i].y0 = r.y0;
+				if (r.x1 > det[i].x1) det[i].x1 = r.x1;
+				if (r.y1 > det[i].y1) det[i].y1 = r.y1;
+				if (r.size > det[i].size) det[i].size = r.size;
+				if (lnfa < dl[i]) dl[i] = lnfa;
+			} else if (nd < 64) {
+				det[nd] = r, dl[nd++] = lnfa;
+			} else
+				goto out;	/* a grid in that many places is the picture's */
+		}
+	merge_dets(det, dl, &nd);
+	for (ty = 0; ty < th; ty++)
+		for (tx = 0; tx < tw; tx++) {
+			for (i = 0; i < nd; i++)
+				if (tx * TS >= det[i].x0 && tx * TS <= det[i].x1 &&
+				    ty * TS >= det[i].y0 && ty * TS <= det[i].y1)
+					break;
+			if (i < nd)
+				continue;
+			nout += tn[((size_t)ty * tw + tx) * 2];
+			kout += tn[((size_t)ty * tw + tx) * 2 + 1];
+		}
+	if (nd == 0 || nout / 64 < 16 || lnt + px_log10_binom_tail(nout / 64,
+	    kout / 64, 1.0 / 64) < o->log10_eps)
+		goto out;
+	p = (double)kout / nout;
+	for (i = 0; i < nd; i++) {
+		refine_second(votes, w, h, &det[i], p < 1.0 / 64 ? 1.0 / 64 : p);
+		report_region(f, "jpeg.grid.local", &det[i], dl[i], -1, o);
+		found++;
+	}
+out:
+	free(tn);
+	return found;
 }
 
 int
@@ -976,7 +1283,7 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	unsigned char *z = NULL;
 	double lnfa;
 	long nv;
-	int g, nf, nm = 0, ns = 0, w = im->w, h = im->h;
+	int g, nf, nm = 0, ns = 0, nl = 0, local = 0, w = im->w, h = im->h;
 
 	if (w < 16 || h < 16 || im->rgb == NULL)
 		return 0;	/* too small to hold a grid: nothing to say */
@@ -1001,17 +1308,30 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	free(vv);
 	if (nf >= 0 && g >= 0)
 		ns = second_grid(z, w, h, g, f, o);
+	/*
+	 * No grid over the whole image (a PNG screenshot, a photo never
+	 * compressed): a JPEG-compressed piece pasted in carries its grid
+	 * in its text and edges only, too sparsely for the pixel regions'
+	 * test, whose trials are all the pixels of the box.  The window
+	 * test counts only the pixels that vote, against each grid's own
+	 * rate in the image (at least 1/64).
+	 */
+	else if (nf >= 0)
+		nl = windows(votes, w, h, -1, 1.0 / 64, "jpeg.grid.local", f, o);
+	if (nf >= 0 && g >= 0 && o->lossless &&
+	    (nl = png_grid(votes, w, h, g, f, o)) > 0)
+		local = 1;
 	free(z);
 	/*
 	 * The resave imposes grid (0,0): when that is the main grid itself,
 	 * a region without the grid cannot be told from one where the
 	 * first compression left few zeros, so the test is not run.
 	 */
-	if (nf >= 0 && g > 0)
+	if (nf >= 0 && g > 0 && !local)
 		nm = missing(im, votes, g, f, o);
 	free(votes);
-	if (nf < 0 || nm < 0 || ns < 0)
+	if (nf < 0 || nm < 0 || ns < 0 || nl < 0)
 		return -1;
-	report_main(f, g, lnfa, nv, w, h, nf, ns, nm, o);
+	report_main(f, g, lnfa, nv, w, h, nf, ns, nm, nl, local, o);
 	return 0;
 }
