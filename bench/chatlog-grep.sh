@@ -1,7 +1,9 @@
 #!/bin/sh
 # chatlog-grep against ripgrep and ugrep, side by side in one hyperfine run:
 # a ~234 MB QQ export (the shared base_qq.txt twelve times) searched for
-# 1,000 and 10,000 terms.  Prints the median times and the ratios.
+# 1,000 and 10,000 terms.  Prints the median wall times, the mean CPU
+# times (user + system: the machine may be shared), the ratios of both,
+# and the peak memory of one more run of each.
 #   bench/chatlog-grep.sh [BUILD_DIR]     (RUNS=3 by default; keep it short)
 # The lexicons are the shared pattern lists with a category column added.
 set -eu
@@ -14,6 +16,7 @@ runs=${RUNS:-3}
 for t in hyperfine rg ugrep jq; do
 	command -v $t >/dev/null || { echo "bench: $t is not installed" >&2; exit 2; }
 done
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is not installed" >&2; exit 2; }
 [ -x "$bin" ] || { echo "bench: no $bin (build first)" >&2; exit 2; }
 [ -f "$data/base_qq.txt" ] || { echo "bench: no $data/base_qq.txt" >&2; exit 2; }
 mkdir -p "$work"
@@ -35,10 +38,19 @@ for n in 1000 10000; do
 	    -n "rg -F -f" "rg -F -f $pat $big" \
 	    -n "ugrep -F -f" "ugrep -F -f $pat $big" >/dev/null 2>&1 || true
 	jq -r --arg n "$n" '
+	    def r2: . * 100 | floor / 100;
 	    (.results | map({(.command): .median}) | add) as $m |
-	    "\($n) terms: " + ([.results[] | "\(.command) \(.median * 1000 | floor) ms"] | join(", ")),
-	    "  rg / chatlog-grep off:    \(($m["rg -F -f"] / $m["chatlog-grep --evasion off"]) * 100 | floor / 100)x",
-	    "  rg / chatlog-grep normal: \(($m["rg -F -f"] / $m["chatlog-grep --evasion normal"]) * 100 | floor / 100)x",
-	    "  ugrep / chatlog-grep off: \(($m["ugrep -F -f"] / $m["chatlog-grep --evasion off"]) * 100 | floor / 100)x"' \
+	    (.results | map({(.command): (.user + .system)}) | add) as $c |
+	    "\($n) terms, median wall (mean CPU):",
+	    (.results[] | "  \(.command): \(.median * 1000 | floor) ms (\((.user + .system) * 1000 | floor) ms)"),
+	    (("rg", "ugrep") as $t | ("off", "normal") as $e |
+	    ($t + " -F -f") as $o | ("chatlog-grep --evasion " + $e) as $us |
+	    "  \($t) / chatlog-grep \($e): wall \(($m[$o] / $m[$us]) | r2)x, CPU \(($c[$o] / $c[$us]) | r2)x")' \
 	    "$work/result_$n.json"
+	for c in "$bin --evasion off -f $lex" "$bin --evasion normal -f $lex" \
+	    "rg -F -f $pat" "ugrep -F -f $pat"; do
+		/usr/bin/time -f "%M" -o "$work/rss" $c "$big" >/dev/null 2>&1 || true
+		echo "  peak RSS $(($(tail -1 "$work/rss") / 1024)) MB: ${c%% -f*}" |
+		    sed "s|$build/||"
+	done
 done

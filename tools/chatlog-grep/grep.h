@@ -220,6 +220,15 @@ void		 out_item_end(struct item_state *, const char *sha256,
 unsigned long	 out_finish(struct out *, json_t **summary);
 void		 out_free(struct out *);
 
+/* ---- pending.c: hit records waiting for the item's SHA-256 ---- */
+struct pending;
+struct pending	*pend_new(void);
+void		 pend_add(struct pending *, json_t *rec);
+/* Emits every record (with sha256 and size if sha256 is not NULL) and frees. */
+void		 pend_flush(struct pending *, struct rec_out *, const char *sha256,
+		    uint64_t size);
+void		 pend_free(struct pending *);
+
 /* ---- scan.c ---- */
 int		 scan_run(const struct opts *, const struct lexicon *,
 		    const struct matcher *, struct rec_out *, struct out *);

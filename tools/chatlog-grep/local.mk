@@ -14,7 +14,8 @@ chatlog_grep_SOURCES = tools/chatlog-grep/main.c tools/chatlog-grep/grep.h \
 	tools/chatlog-grep/chat.h tools/chatlog-grep/lexicon.c \
 	tools/chatlog-grep/evasion.c tools/chatlog-grep/tables.c \
 	tools/chatlog-grep/match.c tools/chatlog-grep/decode.c tools/chatlog-grep/feed.c \
-	tools/chatlog-grep/scan.c tools/chatlog-grep/output.c
+	tools/chatlog-grep/scan.c tools/chatlog-grep/output.c \
+	tools/chatlog-grep/pending.c
 chatlog_grep_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DCHATLOG_LEXICON='"$(pkgdatadir)/lexicon.tsv"' \
 	-DCHATLOG_SRC_LEXICON='"$(abs_top_srcdir)/tools/chatlog-grep/lexicon.tsv"'
@@ -30,7 +31,8 @@ CHATLOG_TESTS = tests/chatlog-grep/01-exit-status.sh \
 	tests/chatlog-grep/02-json-record.sh tests/chatlog-grep/03-variants.sh \
 	tests/chatlog-grep/04-lexicon.sh tests/chatlog-grep/05-samples.sh \
 	tests/chatlog-grep/06-output.sh tests/chatlog-grep/07-bad-input.sh \
-	tests/chatlog-grep/08-man-examples.sh tests/chatlog-grep/09-parallel.sh
+	tests/chatlog-grep/08-man-examples.sh tests/chatlog-grep/09-parallel.sh \
+	tests/chatlog-grep/10-many-hits.sh
 TESTS += $(CHATLOG_TESTS)
 EXTRA_DIST += $(CHATLOG_TESTS)
 

@@ -43,7 +43,7 @@ struct item_state {
 	int64_t		 printed;	/* last message printed (human), -1 */
 	int		 after_left;
 	unsigned long	 hits;
-	json_t		*pending;	/* hit records, sha256 known at the end */
+	struct pending	*pending;	/* hit records, sha256 known at the end */
 };
 
 static json_t *
@@ -104,7 +104,7 @@ out_item_begin(struct out *out, const char *path, const char *member)
 	if ((is->ring = calloc(is->cap, sizeof(*is->ring))) == NULL)
 		abort();
 	is->printed = -1;
-	is->pending = json_array();
+	is->pending = pend_new();
 	out->inputs++;
 	return is;
 }
@@ -419,7 +419,7 @@ decide(struct item_state *is, uint64_t j)
 		if (!h[i].aux) {
 			account(is, &r->m, &h[i]);
 			if (o->c.json && !o->count && !o->files && !o->stats)
-				json_array_append_new(is->pending, hit_json(is, j, &h[i]));
+				pend_add(is->pending, hit_json(is, j, &h[i]));
 		}
 	if (quiet_hits(o))
 		return;
@@ -475,17 +475,10 @@ out_item_end(struct item_state *is, const char *sha256, uint64_t size)
 {
 	struct out *out = is->out;
 	size_t	 i;
-	json_t	*r;
 
 	while (is->decided < is->seen)
 		decide(is, is->decided++);
-	json_array_foreach(is->pending, i, r) {
-		if (sha256 != NULL) {
-			json_object_set_new(r, "sha256", json_string(sha256));
-			json_object_set_new(r, "size", json_integer((json_int_t)size));
-		}
-		rec_emit(out->ro, json_incref(r));
-	}
+	pend_flush(is->pending, out->ro, sha256, size);
 	if (is->error != NULL)
 		rec_error(out->ro, is->path, is->member, "%s%s%s: %s", is->path,
 		    is->member ? ":" : "", is->member ? is->member : "", is->error);
@@ -500,7 +493,6 @@ out_item_end(struct item_state *is, const char *sha256, uint64_t size)
 		free(is->ring[i].own);
 		free(is->ring[i].hits);
 	}
-	json_decref(is->pending);
 	free(is->ring);
 	free(is->path);
 	free(is->member);
