@@ -156,7 +156,7 @@ void	 cd_params_from_t(struct cd_params *);
 void	 cd_minhash(const uint64_t *sh, size_t nsh, const struct cd_params *,
 	    uint32_t *band, uint16_t *sig);
 double	 cd_sig_estimate(const uint16_t *, const uint16_t *);
-#define CD_SIG_MARGIN	0.2	/* estimates this far below -t are not checked */
+#define CD_SIG_MARGIN	0.1	/* estimates this far below -t are not checked */
 
 /* verify.c */
 struct sim {

@@ -26,7 +26,10 @@ struct lent {
 
 struct links {
 	struct lent	*e;
-	size_t		 n;
+	size_t		 n, cap;
+	/* entities of cluster id: idx[off[id - 1] .. off[id]), ascending */
+	uint32_t	*off, *idx;
+	size_t		 ncl;
 };
 
 static int
@@ -96,11 +99,45 @@ add_group(struct links *L, const struct store *st, const struct clusters *cs,
 		e.h = g[0].h;
 		e.type = g[0].type;
 		e.value = ent_value(st, g[0].doc, g[0].h);
-		if ((L->e = realloc(L->e, (L->n + 1) * sizeof(*L->e))) == NULL)
-			abort();
+		if (L->n == L->cap) {
+			L->cap = L->cap ? L->cap * 2 : 256;
+			if ((L->e = realloc(L->e, L->cap * sizeof(*L->e))) == NULL)
+				abort();
+		}
 		L->e[L->n++] = e;
 	} else
 		free(e.cl);
+}
+
+/*
+ * Each cluster's entities, so that a cluster's record looks at its own
+ * and not at every shared value of a million letters.
+ */
+static void
+index_clusters(struct links *L, size_t ncl)
+{
+	size_t	 i, k, *fill;
+
+	L->ncl = ncl;
+	if ((L->off = calloc(ncl + 2, sizeof(*L->off))) == NULL ||
+	    (fill = calloc(ncl + 2, sizeof(*fill))) == NULL)
+		abort();
+	for (i = 0; i < L->n; i++)
+		for (k = 0; k < L->e[i].ncl; k++)
+			if (L->e[i].cl[k] >= 1 && L->e[i].cl[k] <= ncl)
+				L->off[L->e[i].cl[k]]++;
+	for (i = 1; i <= ncl + 1; i++)
+		L->off[i] += L->off[i - 1];
+	if ((L->idx = malloc((L->off[ncl + 1] + 1) * sizeof(*L->idx))) == NULL)
+		abort();
+	for (i = 0; i < L->n; i++)
+		for (k = 0; k < L->e[i].ncl; k++)
+			if (L->e[i].cl[k] >= 1 && L->e[i].cl[k] <= ncl) {
+				uint32_t id = L->e[i].cl[k];
+
+				L->idx[L->off[id - 1] + fill[id]++] = (uint32_t)i;
+			}
+	free(fill);
 }
 
 struct links *
@@ -123,6 +160,7 @@ links_build(const struct store *st, const struct clusters *cs)
 			add_group(L, st, cs, e + i, j - i);
 	}
 	free(e);
+	index_clusters(L, cs->n);
 	return L;
 }
 
@@ -131,14 +169,13 @@ json_t *
 links_entities(const struct links *L, uint32_t id, json_t **linksout)
 {
 	json_t	*ents = json_array(), *links = json_object(), *o, *a, *via;
-	size_t	 i, k;
+	size_t	 x, k;
 	char	 key[32];
 
-	for (i = 0; i < L->n; i++) {
-		const struct lent *e = &L->e[i];
+	for (x = id >= 1 && id <= L->ncl ? L->off[id - 1] : 0;
+	    id >= 1 && id <= L->ncl && x < L->off[id]; x++) {
+		const struct lent *e = &L->e[L->idx[x]];
 
-		if (bsearch(&id, e->cl, e->ncl, sizeof(id), u32_cmp) == NULL)
-			continue;
 		/* a client's own number repeated in a copy says nothing */
 		if (e->ncl < 2 && e->alone == 0 && e->letters < 3)
 			continue;
@@ -177,6 +214,8 @@ links_free(struct links *L)
 		free(L->e[i].value);
 	}
 	free(L->e);
+	free(L->off);
+	free(L->idx);
 	free(L);
 }
 
