@@ -53,7 +53,7 @@ help(void)
 	for (i = 0; i < F_NFIELDS; i++)
 		printf("      --%-22s %s (%s)\n", cb_fields[i].opt, cb_fields[i].zh,
 		    cb_fields[i].label);
-	/* not CLI_COMMON_OPTS_HELP: one thread per digest, no -j */
+	/* not CLI_COMMON_OPTS_HELP: the digests have threads of their own, no -j */
 	fputs("  -0                        create, add: also read NUL-separated paths\n"
 	    "                            from standard input (findings then by --findings)\n"
 	    "  -h, --help                print this help and exit\n"

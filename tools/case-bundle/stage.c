@@ -154,13 +154,16 @@ mkdirs(const char *path)
 	return 0;
 }
 
-/* Copies one item into the staging payload, hashing the same bytes. */
+/*
+ * Copies one item into the staging payload, hashing the same bytes: each
+ * slot read is written from and hashed in place, the digests on their
+ * threads (as seal does).
+ */
 static int
-stage_copy(struct cb_case *c, struct cb_item *it, const char *dest)
+stage_copy(struct cb_case *c, struct phash *ph, struct cb_item *it,
+    const char *dest)
 {
-	struct hash h;
-	struct hash_hex hx;
-	unsigned char buf[1 << 16];
+	unsigned char *buf;
 	int	 in = -1, out, a;
 	ssize_t	 n = 0;
 
@@ -170,23 +173,26 @@ stage_copy(struct cb_case *c, struct cb_item *it, const char *dest)
 		cb_err(c->ro, dest, NULL, "cannot add: %s", strerror(errno));
 		return -1;
 	}
-	hash_init(&h, HASH_ALL);
-	if (it->src == NULL)
-		hash_update(&h, it->buf, it->size);
-	if (it->src == NULL && write(out, it->buf, it->size) != (ssize_t)it->size)
+	if (it->src == NULL) {
+		phash_inline(ph, it->buf, it->size, it->hex);
+		if (write(out, it->buf, it->size) != (ssize_t)it->size)
+			n = -1;
+	} else if ((in = open(it->src, O_RDONLY | O_CLOEXEC)) == -1)
 		n = -1;
-	if (it->src != NULL && (in = open(it->src, O_RDONLY | O_CLOEXEC)) == -1)
-		n = -1;
-	while (in != -1 && (n = read(in, buf, sizeof(buf))) > 0) {
-		hash_update(&h, buf, n);
+	while (in != -1) {
+		buf = phash_slot(ph);
+		if ((n = read(in, buf, PHASH_SLOT)) <= 0)
+			break;
 		if (write(out, buf, n) != n) {
 			n = -1;
 			break;
 		}
+		phash_submit(ph, n);
 	}
-	if (in != -1)
+	if (in != -1) {
 		close(in);
-	hash_final(&h, &hx);
+		phash_end(ph, it->hex);
+	}
 	if (n == -1 || fsync(out) == -1 || close(out) == -1) {
 		cb_err(c->ro, it->src ? it->src : dest, NULL, "cannot add: %s",
 		    strerror(errno));
@@ -194,8 +200,7 @@ stage_copy(struct cb_case *c, struct cb_item *it, const char *dest)
 		return -1;
 	}
 	for (a = 0; a < HASH_NALGS; a++) {
-		memcpy(it->hex[a], hx.hex[a], HASH_HEXMAX);
-		if (it->want[a] && strcmp(it->wanthex[a], hx.hex[a]) != 0) {
+		if (it->want[a] && strcmp(it->wanthex[a], it->hex[a]) != 0) {
 			cb_err(c->ro, it->src, NULL, "SHA-256 differs from %s: "
 			    "the file changed since it was analysed; not added",
 			    it->wantwhy);
@@ -226,6 +231,7 @@ cmd_add(const struct cb_opts *o)
 	struct cb_case c;
 	struct rec_out *ro;
 	json_t	*files = json_array(), *entries;
+	struct phash *ph;
 	char	*dest, *pdir;
 	size_t	 i;
 	int	 r = 0;
@@ -246,14 +252,17 @@ cmd_add(const struct cb_opts *o)
 	if (findings_take(&c) == -1)
 		r = -1;
 	bag_dedupe(&c);
+	ph = phash_new((const EVP_MD *[]){ EVP_sha256(), EVP_sha512(),
+	    EVP_sm3() }, HASH_NALGS);
 	for (i = 0; r == 0 && i < c.pay.n; i++) {
 		dest = join(pdir, c.pay.v[i].name + 5);
-		if (stage_copy(&c, &c.pay.v[i], dest) == -1)
+		if (stage_copy(&c, ph, &c.pay.v[i], dest) == -1)
 			r = -1;
 		else
 			json_array_append_new(files, added_file(&c.pay.v[i]));
 		free(dest);
 	}
+	phash_free(ph);
 	cb_sort_runs(&c);
 	entries = json_copy(c.runs);
 	json_array_append_new(entries, custody_entry("add", c.actor, c.epoch,
