@@ -98,11 +98,19 @@ failed(struct ifc_job *j, const char *check)
 	    j->member ? j->member : "", check);
 }
 
-/* Moves src's findings to the end of dst and adds its mask to dst's. */
+/*
+ * Moves src's findings to the end of dst and adds its mask to dst's
+ * (detectors mark the mask only for detections: without one it is empty).
+ */
 static void
-merge(struct px_findings *dst, struct px_findings *src)
+merge(struct px_findings *dst, struct px_findings *src, double log10_eps)
 {
 	size_t i, n = (size_t)dst->w * dst->h;
+	bool marked = false;
+
+	for (i = 0; i < src->n; i++)
+		marked |= strncmp(src->v[i].check, "info.", 5) != 0 &&
+		    src->v[i].log10_nfa < log10_eps;
 
 	if (src->n > 0 && dst->cap - dst->n < src->n) {
 		struct px_finding *v = realloc(dst->v, (dst->n + src->n) *
@@ -193,7 +201,7 @@ pixel_checks(struct ifc_job *j, const struct px_image *im,
 		if (r.want[t] && r.rc[t] == -1)
 			failed(j, tname[t]);
 		if (t != T_ELA && r.want[t])
-			merge(&j->px, &r.f[t]);
+			merge(&j->px, &r.f[t], r.po.log10_eps);
 		else
 			px_findings_free(&r.f[t]);
 	}

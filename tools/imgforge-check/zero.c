@@ -484,11 +484,12 @@ vote_map(const unsigned char *z, int w, int h, signed char *votes,
 	return err | jobs[0].err ? -1 : 0;
 }
 
-/* The vote map of the rounded luminance of rgb; NULL on trouble. */
+/* The vote map of the rounded luminance of im; NULL on trouble. */
 static signed char *
-votes_of(const unsigned char *rgb, int w, int h, const struct px_opts *o,
+votes_of(const struct px_image *im, const struct px_opts *o,
     unsigned char **zout)
 {
+	int w = im->w, h = im->h;
 	/* padded: the last row's DCTs read up to 16 floats past the end */
 	float *L = calloc((size_t)w * h + 32, sizeof(float));
 	unsigned char *z = malloc((size_t)(w - 7) * (h - 7));
@@ -496,7 +497,7 @@ votes_of(const unsigned char *rgb, int w, int h, const struct px_opts *o,
 
 	if (L == NULL || z == NULL || votes == NULL)
 		goto fail;
-	px_lum_int(rgb, w, h, L);
+	px_lum_round(im, L);
 	if (count_zeros(L, w, h, z, o) != 0 || vote_map(z, w, h, votes, o) != 0)
 		goto fail;
 	free(L);
@@ -820,7 +821,11 @@ missing(const struct px_image *im, const signed char *votes, int g,
 		free(rs);
 		return -1;
 	}
-	vj = votes_of(rs, im->w, im->h, o, NULL);
+	{
+		struct px_image ri = { im->w, im->h, rs, NULL };
+
+		vj = votes_of(&ri, o, NULL);
+	}
 	free(rs);
 	if (vj == NULL || (vj0 = malloc(n)) == NULL)
 		goto out;
@@ -1296,7 +1301,7 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 	pthread_once(&once, init_dct);
-	if ((votes = votes_of(im->rgb, w, h, o, &z)) == NULL)
+	if ((votes = votes_of(im, o, &z)) == NULL)
 		return -1;
 	g = main_grid(votes, w, h, &lnfa, &nv);
 	if ((vv = malloc((size_t)w * h)) == NULL) {
