@@ -318,7 +318,7 @@ px_noise(const struct px_image *im, struct px_findings *f,
 	hf = calloc((size_t)bw * bh, sizeof(float));
 	if (hf == NULL || L == NULL || v == NULL || cand == NULL || mark == NULL)
 		goto out;
-	px_lum_round(im, L);
+	px_lum_int(im->rgb, im->w, im->h, L);
 	for (y = 0; y < bh; y++)
 		for (x = 0; x < bw; x++)
 			if (measure(im, L, 4 + 8 * x, 4 + 8 * y, &v[n]) == 0)

@@ -185,20 +185,6 @@ px_lum_int(const unsigned char *rgb, int w, int h, float *out)
 		    0.114f * rgb[3 * i + 2]);
 }
 
-void
-px_lum_round(const struct px_image *im, float *out)
-{
-	size_t i, n = (size_t)im->w * (size_t)im->h;
-
-	if (im->lum == NULL) {
-		px_lum_int(im->rgb, im->w, im->h, out);
-		return;
-	}
-	/* the decoder's luminance is the same float expression, unrounded */
-	for (i = 0; i < n; i++)
-		out[i] = (im->lum[i] + 12582912.0f) - 12582912.0f;
-}
-
 static float dct8c[8][8];
 
 static void

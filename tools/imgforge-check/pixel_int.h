@@ -16,9 +16,6 @@ int	px_resave_rgb(const unsigned char *rgb, int w, int h, int quality,
 /* Luminance rounded to integers, as ZERO and the JPEG encoder see it. */
 void	px_lum_int(const unsigned char *rgb, int w, int h, float *out);
 
-/* The same from the image's luminance plane when it has one (decoded once, shared). */
-void	px_lum_round(const struct px_image *, float *out);
-
 /* Orthonormal 8-point DCT-II of in[0], in[stride], ... into out[0..7]. */
 void	px_dct8(const float *in, int stride, float *out);
 

@@ -497,7 +497,7 @@ votes_of(const struct px_image *im, const struct px_opts *o,
 
 	if (L == NULL || z == NULL || votes == NULL)
 		goto fail;
-	px_lum_round(im, L);
+	px_lum_int(im->rgb, w, h, L);
 	if (count_zeros(L, w, h, z, o) != 0 || vote_map(z, w, h, votes, o) != 0)
 		goto fail;
 	free(L);
