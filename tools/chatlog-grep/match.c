@@ -26,6 +26,13 @@ struct pat {
 
 struct db {
 	hs_database_t	*db;
+	/*
+	 * A big literal lexicon is compiled in two halves on two threads:
+	 * patterns [split, npats) form db2.  The ids stay the indices of
+	 * pats, so a scan of both reads like a scan of one.
+	 */
+	hs_database_t	*db2;
+	size_t		 split;
 	hs_scratch_t	*proto;
 	struct pat	*pats;
 	size_t		 npats, cap;
@@ -40,6 +47,7 @@ struct db {
  * compile for syntax, so the caller needs no answer before it starts.
  */
 #define ASYNC_MIN	2048	/* fewer patterns compile in a blink */
+#define SPLIT_MIN	16384	/* more literals compile in two halves */
 
 struct matcher {
 	const struct lexicon *lx;
@@ -184,32 +192,81 @@ hexval(char c)
  * A lexicon of literals only (the usual case) goes through Vectorscan's
  * literal compiler, several times quicker on tens of thousands of
  * spellings; the escaped expressions are turned back into bytes for it.
+ * Patterns [from, to) into *out.
  */
 static hs_error_t
-compile_literals(struct db *d, hs_compile_error_t **ce)
+compile_literals(struct db *d, size_t from, size_t to, hs_database_t **out,
+    hs_compile_error_t **ce)
 {
-	size_t	*lens, i, k;
+	size_t	*lens, i, k, n = to - from;
 	char	**lits;
 	hs_error_t rc;
 
-	lens = calloc(d->npats, sizeof(*lens));
-	lits = calloc(d->npats, sizeof(*lits));
+	lens = calloc(n, sizeof(*lens));
+	lits = calloc(n, sizeof(*lits));
 	if (lens == NULL || lits == NULL)
 		abort();
-	for (i = 0; i < d->npats; i++) {
-		lens[i] = d->pats[i].len;
+	for (i = 0; i < n; i++) {
+		lens[i] = d->pats[from + i].len;
 		if ((lits[i] = malloc(lens[i] + 1)) == NULL)
 			abort();
 		for (k = 0; k < lens[i]; k++)
-			lits[i][k] = (char)(hexval(d->expr[i][4 * k + 2]) << 4 |
-			    hexval(d->expr[i][4 * k + 3]));
+			lits[i][k] = (char)(hexval(d->expr[from + i][4 * k + 2]) << 4 |
+			    hexval(d->expr[from + i][4 * k + 3]));
 	}
-	rc = hs_compile_lit_multi((const char *const *)lits, d->flags, d->ids,
-	    lens, (unsigned)d->npats, HS_MODE_BLOCK, NULL, &d->db, ce);
-	for (i = 0; i < d->npats; i++)
+	rc = hs_compile_lit_multi((const char *const *)lits, d->flags + from,
+	    d->ids + from, lens, (unsigned)n, HS_MODE_BLOCK, NULL, out, ce);
+	for (i = 0; i < n; i++)
 		free(lits[i]);
 	free(lits);
 	free(lens);
+	return rc;
+}
+
+struct half {
+	struct db	*d;
+	hs_compile_error_t *ce;
+	hs_error_t	 rc;
+};
+
+static void *
+compile_half(void *arg)
+{
+	struct half *h = arg;
+
+	h->rc = compile_literals(h->d, h->d->split, h->d->npats, &h->d->db2, &h->ce);
+	return NULL;
+}
+
+/*
+ * Literals, in two halves on two threads when there are many (the
+ * compile of tens of thousands of spellings takes seconds, and the
+ * scans wait for it).
+ */
+static hs_error_t
+compile_split(struct db *d, hs_compile_error_t **ce)
+{
+	struct half h = { d, NULL, HS_SUCCESS };
+	pthread_t tid;
+	hs_error_t rc;
+
+	if (d->npats < SPLIT_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return compile_literals(d, 0, d->npats, &d->db, ce);
+	d->split = d->npats / 2;
+	if (pthread_create(&tid, NULL, compile_half, &h) != 0) {
+		d->split = 0;
+		return compile_literals(d, 0, d->npats, &d->db, ce);
+	}
+	rc = compile_literals(d, 0, d->split, &d->db, ce);
+	pthread_join(tid, NULL);
+	if (rc == HS_SUCCESS && h.rc != HS_SUCCESS) {
+		if (h.ce != NULL && h.ce->expression >= 0)
+			h.ce->expression += (int)d->split;	/* an index into pats */
+		*ce = h.ce;
+		return h.rc;
+	}
+	if (h.ce != NULL)
+		hs_free_compile_error(h.ce);
 	return rc;
 }
 
@@ -227,7 +284,7 @@ db_compile(struct db *d, const struct lexicon *lx, char *err, size_t errlen)
 	for (i = 0; i < d->npats && literal; i++)
 		literal = d->pats[i].len > 0;
 	if (literal)
-		rc = compile_literals(d, &ce);
+		rc = compile_split(d, &ce);
 	else
 		rc = hs_compile_multi((const char *const *)d->expr, d->flags,
 		    d->ids, (unsigned)d->npats, HS_MODE_BLOCK, NULL, &d->db, &ce);
@@ -249,7 +306,9 @@ db_compile(struct db *d, const struct lexicon *lx, char *err, size_t errlen)
 	free(d->ids);
 	d->expr = NULL;
 	d->flags = d->ids = NULL;
-	if (hs_alloc_scratch(d->db, &d->proto) != HS_SUCCESS) {
+	/* One scratch space serves both halves. */
+	if (hs_alloc_scratch(d->db, &d->proto) != HS_SUCCESS ||
+	    (d->db2 != NULL && hs_alloc_scratch(d->db2, &d->proto) != HS_SUCCESS)) {
 		snprintf(err, errlen, "cannot allocate Vectorscan scratch space");
 		return -1;
 	}
@@ -386,6 +445,7 @@ db_free(struct db *d)
 	free(d->pats);
 	hs_free_scratch(d->proto);
 	hs_free_database(d->db);
+	hs_free_database(d->db2);
 }
 
 void
@@ -421,6 +481,17 @@ on_match(unsigned id, unsigned long long from, unsigned long long to,
 	t->raw[t->nraw].to = to;
 	t->nraw++;
 	return 0;
+}
+
+/* Both halves; the raw hits are sorted later (hits_tidy). */
+static void
+db_scan(const struct db *d, const char *text, size_t len, hs_scratch_t *sc,
+    struct tls *t)
+{
+	if (d->db != NULL)
+		hs_scan(d->db, text, (unsigned)len, 0, sc, on_match, t);
+	if (d->db2 != NULL)
+		hs_scan(d->db2, text, (unsigned)len, 0, sc, on_match, t);
 }
 
 static struct tls *
@@ -602,9 +673,7 @@ scan_folded(const struct matcher *m, struct tls *t, const struct msgset *ms,
 	fs.off = foff;
 	fs.n = ms->n;
 	t->nraw = 0;
-	if (m->main.db != NULL)
-		hs_scan(m->main.db, fs.text, (unsigned)fs.len, 0, t->scratch,
-		    on_match, t);
+	db_scan(&m->main, fs.text, fs.len, t->scratch, t);
 	for (i = 0; i < t->nraw; i++) {
 		const struct pat *p = &m->main.pats[t->raw[i].id];
 
@@ -619,8 +688,7 @@ scan_folded(const struct matcher *m, struct tls *t, const struct msgset *ms,
 		return;
 	sound_batch(t, ms->n);
 	t->nraw = 0;
-	hs_scan(m->sound.db, t->sound.p, (unsigned)t->sound.len, 0, t->sscratch,
-	    on_match, t);
+	db_scan(&m->sound, t->sound.p, t->sound.len, t->sscratch, t);
 	{
 		const size_t *soff = (const size_t *)(void *)t->soff.p;
 
@@ -691,9 +759,7 @@ match_scan(const struct matcher *m, const struct msgset *ms, struct hits *out)
 		return -1;
 	if (m->ev == EV_OFF) {
 		t->nraw = 0;
-		if (m->main.db != NULL)
-			hs_scan(m->main.db, ms->text, (unsigned)ms->len, 0,
-			    t->scratch, on_match, t);
+		db_scan(&m->main, ms->text, ms->len, t->scratch, t);
 		for (i = 0; i < t->nraw; i++)
 			raw_plain(m, ms, &t->raw[i], out);
 	} else
