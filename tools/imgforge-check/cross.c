@@ -384,7 +384,8 @@ px_cross_match(struct px_cross *const *s, size_t ns, double log10_eps,
 	free(r);
 	r = NULL;
 	lnt = 2 * log10((double)nr);
-	qsort(m, nm, sizeof(*m), by_group);
+	if (nm > 0)
+		qsort(m, nm, sizeof(*m), by_group);
 	for (a = 0, b = 0; a < nm; a++)	/* found in both orders: once */
 		if (b == 0 || by_group(&m[a], &m[b - 1]) != 0)
 			m[b++] = m[a];
