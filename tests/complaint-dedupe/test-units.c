@@ -114,6 +114,22 @@ main(void)
 	    "accounts: %s", s);
 	free(s), free(f);
 
+	/* institution and platform names: by their institution word, by a
+	   cue around them, from the lexicon; generic words stay literal */
+	s = masked("尊敬的泰丰农商银行客户服务中心：本人于去年通过佳和贷办理借款，又在微粒贷借款。", &f);
+	ok(strcmp(s, "尊敬的{org}客户服务中心：本人于去年通过{org}办理借款，又在{org}借款。") == 0,
+	    "orgs: %s", s);
+	ok(strcmp(f, "org=泰丰农商银行;org=佳和贷;org=微粒贷;") == 0, "org fills: %s", f);
+	free(s), free(f);
+	s = masked("致华瑞人寿保险股份有限公司：贵公司与该银行和借款平台在特殊情况下，此致敬礼。", &f);
+	ok(strcmp(s, "致{org}股份有限公司：贵公司与该银行和借款平台在特殊情况下，此致敬礼。") == 0,
+	    "org names need a name: %s", s);
+	free(s), free(f);
+	s = masked("青禾金融：本人在网上借款，本人名下银行卡被冻结。", &f);
+	ok(strcmp(s, "{org}：本人在网上借款，本人名下银行卡被冻结。") == 0,
+	    "addressee at the head; not 网上, 人名下银行: %s", s);
+	free(s), free(f);
+
 	cd_similarity(a, 6, b, 4, &sim);
 	ok(sim.jaccard == 3.0 / 7 && sim.containment == 3.0 / 4,
 	    "Jaccard 3/7, containment 3/4");

@@ -136,7 +136,7 @@ bool	 cd_is_skip(int32_t cp);	/* not shingled: spaces, punctuation */
 /* orgs.c: the data for institution names (see mask.c). */
 extern const char *const org_suffix[], *const org_rcue[], *const org_lcue[],
 	*const org_weak[], *const org_generic[], *const org_known[];
-extern const char org_stop[];
+extern const char org_stop[], org_hard[];
 
 /* mask.c: masks n and records fills and entities into l. */
 void	 cd_mask(const char *norm, size_t len, struct letter *l);
@@ -282,11 +282,14 @@ void	 cd_clusters_free(struct clusters *);
 /* template.c */
 struct tmpl {
 	char		*text;		/* representative's masked text, slots as {{type}} */
+					/* (constant slots written out, dropped below) */
 	size_t		 nslots;
 	enum slot	*type;
 	char		***fill;	/* [member][slot] or NULL */
 };
-void	 cd_template(const struct store *, const struct cluster *, struct tmpl *);
+/* dd: each member's spilled data, read by the caller (block NULL: unread). */
+void	 cd_template(const struct store *, const struct cluster *,
+	    const struct docdata *dd, struct tmpl *);
 void	 cd_template_free(struct tmpl *, size_t nmembers);
 
 /* report.c */

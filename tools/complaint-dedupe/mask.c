@@ -473,6 +473,8 @@ static uint8_t end_two[8192], lead_one[8192], lead_two[8192];
 #define ANC_PUNCT	2	/* ： or ， */
 #define ANC_LEAD	4	/* a known name or a left cue may start */
 #define ANC_NAME	8	/* org_namec() */
+#define ANC_INNER	16	/* Han, not in org_hard: may be inside a name */
+static uint8_t hard_bits[8192];
 static pthread_once_t org_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -521,6 +523,10 @@ org_init(void)
 	while (i < n) {
 		c = cd_next(org_stop, n, &i);
 		stop_bits[(c & 0xFFFF) >> 3] |= (uint8_t)(1u << (c & 7));
+	}
+	for (i = 0, n = strlen(org_hard); i < n;) {
+		c = cd_next(org_hard, n, &i);
+		SETBIT(hard_bits, (uint32_t)c & 0xFFFF);
 	}
 }
 
@@ -613,7 +619,11 @@ org_at(struct scan *s, size_t i)
 		lcue = head = true;	/* the first words: "X：" addresses the letter */
 	else if (s->anc[i - 1] & ANC_NAME)
 		return 0;	/* not the start of a word */
-	for (j = start; j < s->n && j < start + 6 && (s->anc[j] & ANC_NAME); j++)
+	if (start >= s->n || !(s->anc[start] & ANC_NAME))
+		return 0;
+	/* a soft stop (和, 与...) may be a name's second character: 泰和, 佳和 */
+	for (j = start + 1; j < s->n && j < start + 6 && ((s->anc[j] & ANC_NAME) ||
+	    (j == start + 1 && (s->anc[j] & ANC_INNER))); j++)
 		;
 	/* the first place after 2+ name characters where a suffix or cue stands */
 	for (k = start + 2; k <= j && k <= start + 6; k++) {
@@ -655,7 +665,9 @@ org_mark(struct scan *s)
 
 	for (i = 0; i < s->n; i++) {
 		c = s->c[i];
-		s->anc[i] = org_namec(c) ? ANC_NAME : 0;
+		s->anc[i] = org_namec(c) ? ANC_NAME | ANC_INNER : 0;
+		if (cjk(c) && c < 0x10000 && !BIT(hard_bits, (uint32_t)c))
+			s->anc[i] |= ANC_INNER;
 		if (c == 0xFF1A || c == 0xFF0C)
 			s->anc[i] |= ANC_PUNCT;
 		if (c >= 0 && c < 0x10000 && BIT(lead_one, (uint32_t)c))

@@ -61,7 +61,13 @@ const char *const org_generic[] = {
 	"人民", "商业", "地方", "地方金融", "国家金融", "中央", "中心", "领导", NULL
 };
 
-/* Characters a name does not contain: function words around names. */
+/*
+ * Characters a name does not start after: function words around names.
+ * Those not in org_hard may be a name's second character (泰和, 佳和).
+ */
+const char org_hard[] =
+    "的了在是向从于对把被将给让请我你他她它们这那该贵此本其之也都就要又还并"
+    "而但或以个每各致过用年月日号期笔次元";
 const char org_stop[] =
     "的在于因从向是已曾为和与及被对给将把让贵该此本某等到至去找跟同请由经"
     "其我你他她它们了着也都就要又还并而但或以之个这那每各致过用年月日号期笔次元"

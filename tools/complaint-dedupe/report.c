@@ -120,24 +120,21 @@ watched(const char *ents)
 
 static json_t *
 cluster_json(const struct store *st, const struct cluster *c,
-    const struct links *L, const struct tmpl *t)
+    const struct links *L, const struct tmpl *t, struct docdata *dd)
 {
 	json_t	*o = rec_new("cluster"), *mem = json_array(), *slots, *f, *l,
 		*w, *tj;
-	struct docdata dd;
 	size_t	 i, k;
 
 	json_object_set_new(o, "id", json_integer(c->id));
 	json_object_set_new(o, "size", json_integer((json_int_t)c->n));
 	for (i = 0; i < c->n; i++) {
-		bool ok = store_get(st, c->m[i], &dd) == 0;
-		json_t *m = member_json(st, c, i, ok ? &dd : NULL);
+		bool ok = dd[i].block != NULL;
+		json_t *m = member_json(st, c, i, ok ? &dd[i] : NULL);
 
-		if (ok && (w = watched(dd.ents)) != NULL)
+		if (ok && (w = watched(dd[i].ents)) != NULL)
 			json_object_set_new(m, "watchlist", w);
 		json_array_append_new(mem, m);
-		if (ok)
-			store_put(&dd);
 	}
 	json_object_set_new(o, "members", mem);
 	if (t->text)
@@ -303,9 +300,19 @@ static void
 rjob_work(void *arg)
 {
 	struct rjob *j = arg;
+	struct docdata *dd;
+	size_t	 i;
 
-	cd_template(j->st, j->c, &j->t);
-	j->rec = cluster_json(j->st, j->c, j->L, &j->t);
+	/* each member read once, for the template and the record */
+	if ((dd = calloc(j->c->n + 1, sizeof(*dd))) == NULL)
+		abort();
+	for (i = 0; i < j->c->n; i++)
+		store_get(j->st, j->c->m[i], &dd[i]);	/* block NULL on failure */
+	cd_template(j->st, j->c, dd, &j->t);
+	j->rec = cluster_json(j->st, j->c, j->L, &j->t, dd);
+	for (i = 0; i < j->c->n; i++)
+		store_put(&dd[i]);
+	free(dd);
 	if (j->o->incremental) {
 		json_object_set_new(j->rec, "status", json_string(j->c->grown ?
 		    "grown" : "new"));

@@ -1,6 +1,7 @@
 /*
  * Templates: the representative's masked text is the template, its slot
- * markers written {{type}}.  Each member's fills are placed into the
+ * markers written {{type}} (or the fill, when every member has the same
+ * one there).  Each member's fills are placed into the
  * template's slots by aligning the two sequences of slots (longest
  * common subsequence over slot tokens: the slot type plus the three
  * characters of wording before it), so a member that dropped, added or
@@ -108,55 +109,109 @@ align(const struct tok *a, size_t na, const struct tok *b, size_t nb,
 	free(L);
 }
 
+/*
+ * The template text: the representative's masked text with {{type}} for
+ * each slot, or the fill itself where every member filled the slot with
+ * the same text (an institution named in the template's own wording, the
+ * numbering of a list): what all members share is template, not slot.
+ */
 static char *
-render(const char *m, size_t len)
+render(const char *m, size_t len, char *const *lit)
 {
 	struct buf b = { 0 };
-	size_t	 i = 0;
+	size_t	 i = 0, k = 0;
 	int32_t	 c;
 
 	buf_add(&b, "", 0);
 	while (i < len) {
 		c = u8_next(m, len, &i);
 		if (IS_SLOT_CP(c)) {
-			buf_add(&b, "{{", 2);
-			buf_add(&b, slot_name(c - SLOT_BASE),
-			    strlen(slot_name(c - SLOT_BASE)));
-			buf_add(&b, "}}", 2);
+			if (lit && lit[k])
+				buf_add(&b, lit[k], strlen(lit[k]));
+			else {
+				buf_add(&b, "{{", 2);
+				buf_add(&b, slot_name(c - SLOT_BASE),
+				    strlen(slot_name(c - SLOT_BASE)));
+				buf_add(&b, "}}", 2);
+			}
+			k++;
 		} else
 			buf_addcp(&b, c);
 	}
 	return b.s;
 }
 
-void
-cd_template(const struct store *st, const struct cluster *c, struct tmpl *t)
+/* The fill every member gave slot k, or NULL when they differ. */
+static char *
+constant(const struct tmpl *t, size_t n, size_t k)
 {
-	struct docdata rd, md;
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (t->fill[i][k] == NULL || strcmp(t->fill[i][k], t->fill[0][k]))
+			return NULL;
+	return n >= 2 ? t->fill[0][k] : NULL;
+}
+
+/* Drops the constant slots from the slot table, keeping the others' order. */
+static void
+compact(struct tmpl *t, size_t n, char **lit)
+{
+	size_t	 i, k, w;
+
+	for (w = 0, k = 0; k < t->nslots; k++) {
+		if (lit[k]) {
+			for (i = 0; i < n; i++)
+				if (t->fill[i][k] != lit[k])
+					free(t->fill[i][k]);
+			continue;
+		}
+		t->type[w] = t->type[k];
+		for (i = 0; i < n; i++)
+			t->fill[i][w] = t->fill[i][k];
+		w++;
+	}
+	t->nslots = w;
+}
+
+void
+cd_template(const struct store *st, const struct cluster *c,
+    const struct docdata *dd, struct tmpl *t)
+{
+	const struct docdata *rd = NULL, *md;
 	struct tok *rt, *mt;
-	size_t	 nm, i, k, nv;
+	size_t	 nm, i, k, nv, r;
 	long	*map;
-	char	**v;
+	char	**v, **lit;
 
 	memset(t, 0, sizeof(*t));
-	if (store_get(st, c->rep, &rd) == -1)
+	for (r = 0; r < c->n && c->m[r] != c->rep; r++)
+		;
+	if (r == c->n || (rd = &dd[r])->block == NULL)
 		return;
-	t->text = render(rd.masked, rd.maskedlen);
-	t->nslots = tokens(rd.masked, rd.maskedlen, &rt);
+	t->nslots = tokens(rd->masked, rd->maskedlen, &rt);
 	if ((t->type = calloc(t->nslots + 1, sizeof(*t->type))) == NULL ||
 	    (t->fill = calloc(c->n, sizeof(*t->fill))) == NULL ||
-	    (map = calloc(t->nslots + 1, sizeof(*map))) == NULL)
+	    (map = calloc(t->nslots + 1, sizeof(*map))) == NULL ||
+	    (lit = calloc(t->nslots + 1, sizeof(*lit))) == NULL)
 		abort();
 	for (k = 0; k < t->nslots; k++)
 		t->type[k] = rt[k].type;
 	for (i = 0; i < c->n; i++) {
 		if ((t->fill[i] = calloc(t->nslots + 1, sizeof(char *))) == NULL)
 			abort();
-		if (store_get(st, c->m[i], &md) == -1)
+		if ((md = &dd[i])->block == NULL)
 			continue;
-		nm = tokens(md.masked, md.maskedlen, &mt);
-		nv = values(md.fills, &v);
-		align(rt, t->nslots, mt, nm, map);
+		nv = values(md->fills, &v);
+		if (st->d[c->m[i]].thash == st->d[c->rep].thash) {
+			/* the representative's own masked text: slot k is fill k */
+			for (k = 0; k < t->nslots; k++)
+				map[k] = (long)k;
+		} else {
+			nm = tokens(md->masked, md->maskedlen, &mt);
+			align(rt, t->nslots, mt, nm, map);
+			free(mt);
+		}
 		for (k = 0; k < t->nslots; k++)
 			if (map[k] >= 0 && (size_t)map[k] < nv) {
 				t->fill[i][k] = v[map[k]];
@@ -165,12 +220,16 @@ cd_template(const struct store *st, const struct cluster *c, struct tmpl *t)
 		for (k = 0; k < nv; k++)
 			free(v[k]);
 		free(v);
-		free(mt);
-		store_put(&md);
 	}
+	for (k = 0, nm = t->nslots; k < nm; k++)
+		lit[k] = constant(t, c->n, k);
+	t->text = render(rd->masked, rd->maskedlen, lit);
+	compact(t, c->n, lit);
+	for (k = 0; k < nm; k++)
+		free(lit[k]);	/* each was member 0's fill */
+	free(lit);
 	free(map);
 	free(rt);
-	store_put(&rd);
 }
 
 void
