@@ -1,8 +1,10 @@
 /*
  * Sealing: the bag written as one deterministic tar.  The BagIt
- * declaration comes first, then the payload, each file read once with its
- * bytes going to the archive and to SHA-256, SHA-512 and SM3 on their own
- * threads; then the tag files that depend on those hashes: manifests,
+ * declaration comes first, then the payload, each file read once into
+ * hashing slots that the archive is written from: SHA-256, SHA-512 and SM3
+ * of the file and SHA-256 and SM3 of the archive all take the same memory,
+ * on threads (phash.c); then the tag files that depend on those hashes:
+ * manifests,
  * custody log, evidence list, tag manifests, signature and timestamp.
  */
 #include "config.h"

@@ -4,6 +4,8 @@
  * gzip without a timestamp.  The archive is written to an unnamed file
  * (O_TMPFILE) in the output's directory and linked into place only when
  * complete and synced, so a run killed at any point leaves nothing there.
+ * Every byte written also goes to the PH_ARC digests of the caller's phash
+ * (the archive's own SHA-256 and SM3), so the archive is never read back.
  */
 #include "config.h"
 
