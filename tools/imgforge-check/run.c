@@ -139,6 +139,15 @@ cross_run(struct runner *r)
 		cross_finding(b, a, h[k].rb, h[k].ra, &h[k]);
 	}
 	for (i = 0; i < r->nheld; i++) {
+		struct ifc_job *j = r->held[i];
+		struct px_opts po = { .log10_eps = j->conf->log10_eps, .threads = 1 };
+
+		/* what the cross test saw of this picture (-v, --json) */
+		if (j->err[0] == '\0' && j->px_ok && j->cross != NULL)
+			px_add(&j->px, "info.copymove.cross", 0, NULL, json_pack(
+			    "{s:f,s:I,s:b}", "noise_sigma", px_cross_sigma(j->cross),
+			    "keypoints", (json_int_t)px_cross_count(j->cross),
+			    "tested", px_cross_count(j->cross) > 0), &po);
 		if (r->held[i]->err[0] == '\0')
 			r->held[i]->verdict = verdict(r->held[i]);
 		finish_job(r, r->held[i]);
