@@ -2,7 +2,8 @@
 # imgforge-check against what a user would otherwise run, side by side in
 # one run (hyperfine):
 #  1. a full default check of a 12-megapixel camera JPEG against djpeg
-#     decoding the same file (the target: 10x decode time or less);
+#     decoding the same file (the target: 10x decode time or less), wall
+#     and CPU time, then each check family alone;
 #  2. pictures per second over the sample case with -j 1 and -j 2.
 #
 #   bench/imgforge-check.sh [BUILDDIR] [JPEG]
@@ -31,11 +32,27 @@ hyperfine -N -i --warmup 1 --runs 5 --export-json "$tmp/one.json" \
     "$bin -q $img" || exit 2
 d=$(median "$tmp/one.json" 0)
 c=$(median "$tmp/one.json" 1)
-du=$(jq '.results[0].user' "$tmp/one.json")
-cu=$(jq '.results[1].user' "$tmp/one.json")
+cpu() {	# cpu FILE INDEX: mean user + system seconds
+	jq ".results[$2].user + .results[$2].system" "$1"
+}
+dc=$(cpu "$tmp/one.json" 0)
+cc=$(cpu "$tmp/one.json" 1)
 echo "ratio: imgforge-check / djpeg = $(echo "$c / $d" | bc -l | cut -c1-5)x wall (median $c s vs $d s)"
 # On a shared machine wall time includes waiting for a core: CPU time too.
-echo "       $(echo "$cu / $du" | bc -l | cut -c1-5)x user CPU (mean $cu s vs $du s)"
+echo "       $(echo "$cc / $dc" | bc -l | cut -c1-5)x CPU, user + system (mean $cc s vs $dc s)"
+
+# Each check family alone (decoding and the container checks included:
+# --checks meta alone is that floor).
+echo "== per check family, same picture"
+hyperfine -N -i --warmup 1 --runs 3 --export-json "$tmp/fam.json" \
+    "$bin -q --checks meta $img" "$bin -q --checks zero $img" \
+    "$bin -q --checks dq $img" "$bin -q --checks copymove $img" \
+    "$bin -q --checks noise $img" >/dev/null || exit 2
+k=0
+for f in meta zero dq copymove noise; do
+	echo "$f: median $(median "$tmp/fam.json" $k) s wall, $(cpu "$tmp/fam.json" $k) s CPU"
+	k=$((k + 1))
+done
 
 set -- "$srcdir"/samples/images/*.jpg "$srcdir"/samples/images/*.png
 n=$#

@@ -186,6 +186,7 @@ px_lum_int(const unsigned char *rgb, int w, int h, float *out)
 }
 
 static float dct8c[8][8];
+static int dct8_ready;
 
 static void
 dct8_init(void)
@@ -206,7 +207,11 @@ px_dct8(const float *in, int stride, float *out)
 	float s[4], d[4];
 	int k, n;
 
-	pthread_once(&once, dct8_init);
+	/* called per row of every block: the flag spares pthread_once's call */
+	if (!__atomic_load_n(&dct8_ready, __ATOMIC_ACQUIRE)) {
+		pthread_once(&once, dct8_init);
+		__atomic_store_n(&dct8_ready, 1, __ATOMIC_RELEASE);
+	}
 	for (n = 0; n < 4; n++) {
 		s[n] = in[n * stride] + in[(7 - n) * stride];
 		d[n] = in[n * stride] - in[(7 - n) * stride];

@@ -111,7 +111,6 @@ merge(struct px_findings *dst, struct px_findings *src, double log10_eps)
 	for (i = 0; i < src->n; i++)
 		marked |= strncmp(src->v[i].check, "info.", 5) != 0 &&
 		    src->v[i].log10_nfa < log10_eps;
-
 	if (src->n > 0 && dst->cap - dst->n < src->n) {
 		struct px_finding *v = realloc(dst->v, (dst->n + src->n) *
 		    sizeof *v);
@@ -126,7 +125,7 @@ merge(struct px_findings *dst, struct px_findings *src, double log10_eps)
 	memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
 	dst->n += src->n;
 	src->n = 0;	/* the details now belong to dst */
-	if (dst->mask != NULL && src->mask != NULL)
+	if (dst->mask != NULL && src->mask != NULL && marked)
 		for (i = 0; i < n; i++)
 			dst->mask[i] |= src->mask[i];
 	px_findings_free(src);

@@ -417,7 +417,8 @@ vote_row(const struct hrow r[8], int y, int wp, int w, signed char *vrow)
 struct vjob {
 	const unsigned char	*z;
 	signed char		*votes;
-	int			 w, h, y0, y1, err;
+	int			 w, h, y0, y1, err, want_hist;
+	long			 hist[64];	/* the band's votes per grid */
 };
 
 /* Votes of pixel rows y0..y1-1 (each band primes its own 7 block rows). */
@@ -451,15 +452,19 @@ vote_rows(void *arg)
 		memset(vrow, -1, (size_t)wp);
 		vote_row(cur, y, wp, w, vrow);
 		memcpy(v->votes + (size_t)y * w, vrow, (size_t)w);
+		for (j = 0; v->want_hist && j < w; j++)
+			if (vrow[j] >= 0)
+				v->hist[(int)vrow[j]]++;
 	}
 out:
 	free(buf), free(vrow);
 	return NULL;
 }
 
+/* The vote map of z, and (hist not NULL) the votes per grid. */
 static int
 vote_map(const unsigned char *z, int w, int h, signed char *votes,
-    const struct px_opts *o)
+    long hist[64], const struct px_opts *o)
 {
 	struct vjob jobs[64];
 	pthread_t th[64];
@@ -468,7 +473,7 @@ vote_map(const unsigned char *z, int w, int h, signed char *votes,
 	memset(votes, -1, (size_t)w * h);
 	for (t = 0; t < nt; t++) {
 		jobs[t] = (struct vjob){ z, votes, w, h, (int)((long)h * t / nt),
-		    (int)((long)h * (t + 1) / nt), 0 };
+		    (int)((long)h * (t + 1) / nt), 0, hist != NULL, { 0 } };
 		if (t > 0)
 			started[t] = pthread_create(&th[t], NULL, vote_rows,
 			    &jobs[t]) == 0;
@@ -481,13 +486,16 @@ vote_map(const unsigned char *z, int w, int h, signed char *votes,
 			pthread_join(th[t], NULL);
 		err |= jobs[t].err;
 	}
+	for (t = 0; hist != NULL && t < nt; t++)
+		for (int k = 0; k < 64; k++)
+			hist[k] += jobs[t].hist[k];
 	return err | jobs[0].err ? -1 : 0;
 }
 
 /* The vote map of the rounded luminance of im; NULL on trouble. */
 static signed char *
 votes_of(const struct px_image *im, const struct px_opts *o,
-    unsigned char **zout)
+    unsigned char **zout, long hist[64])
 {
 	int w = im->w, h = im->h;
 	/* padded: the last row's DCTs read up to 16 floats past the end */
@@ -498,7 +506,7 @@ votes_of(const struct px_image *im, const struct px_opts *o,
 	if (L == NULL || z == NULL || votes == NULL)
 		goto fail;
 	px_lum_int(im->rgb, w, h, L);
-	if (count_zeros(L, w, h, z, o) != 0 || vote_map(z, w, h, votes, o) != 0)
+	if (count_zeros(L, w, h, z, o) != 0 || vote_map(z, w, h, votes, hist, o) != 0)
 		goto fail;
 	free(L);
 	if (zout != NULL)
@@ -521,15 +529,11 @@ log_nt(int w, int h)
 
 /* The most voted grid, its NFA; -1 when not meaningful. */
 static int
-main_grid(const signed char *votes, int w, int h, double *lnfa, long *nv)
+main_grid(const long cnt[64], int w, int h, double *lnfa, long *nv)
 {
-	long cnt[64] = { 0 }, n = (long)w * h;
-	long i;
+	long n = (long)w * h;
 	int g, best = 0;
 
-	for (i = 0; i < n; i++)
-		if (votes[i] >= 0)
-			cnt[votes[i]]++;
 	for (g = 1; g < 64; g++)
 		if (cnt[g] > cnt[best])
 			best = g;
@@ -563,11 +567,14 @@ tiles_of(const signed char *vv, int w, int h, struct tiles *t)
 	t->tw = (w + 7) / 8, t->th = (h + 7) / 8;
 	if ((t->m = calloc((size_t)t->tw * t->th, sizeof(uint64_t))) == NULL)
 		return -1;
-	for (y = 0; y < h; y++)
+	for (y = 0; y < h; y++) {
+		const signed char *row = vv + (size_t)y * w;
+		uint64_t *trow = t->m + (size_t)(y / 8) * t->tw;
+
 		for (x = 0; x < w; x++)
-			if (vv[(size_t)y * w + x] >= 0)
-				t->m[(y / 8) * t->tw + x / 8] |=
-				    (uint64_t)1 << vv[(size_t)y * w + x];
+			if (row[x] >= 0)
+				trow[x >> 3] |= (uint64_t)1 << row[x];
+	}
 	return 0;
 }
 
@@ -758,6 +765,15 @@ regions(signed char *vv, int w, int h, int excl, int gmax,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
+		uint64_t eight;
+
+		/* most pixels cannot seed: eight sign bits at once */
+		if ((i & 7) == 0 && i + 8 <= n &&
+		    (memcpy(&eight, vv + i, 8), (eight & 0x8080808080808080ULL) ==
+		    0x8080808080808080ULL)) {
+			i += 7;
+			continue;
+		}
 		if (vv[i] < 0)
 			continue;
 		if (grow(vv, w, h, &t, i, &q, &qcap, &r) < 0) {
@@ -824,7 +840,7 @@ missing(const struct px_image *im, const signed char *votes, int g,
 	{
 		struct px_image ri = { im->w, im->h, rs, NULL };
 
-		vj = votes_of(&ri, o, NULL);
+		vj = votes_of(&ri, o, NULL, NULL);
 	}
 	free(rs);
 	if (vj == NULL || (vj0 = malloc(n)) == NULL)
@@ -1089,13 +1105,12 @@ windows(const signed char *v, int w, int h, int g, double pmin,
 		return -1;
 	for (y = 0; y < h; y++) {
 		const signed char *row = v + (size_t)y * w;
-		long *trow = tc + (size_t)(y / TS) * tw * 65;
+		long *c = tc + (size_t)(y / TS) * tw * 65;
 
-		for (x = 0; x < w; x++)
-			if ((k = row[x]) >= 0) {
-				long *c = trow + (size_t)(x / TS) * 65;
-				c[k]++, c[64]++;
-			}
+		for (tx = 0; tx < tw; tx++, c += 65)
+			for (x = tx * TS; x < (tx + 1) * TS && x < w; x++)
+				if ((k = row[x]) >= 0)
+					c[k]++, c[64]++;
 	}
 	for (i = 0; i < tw * th; i++)
 		for (k = 0; k < 65; k++)
@@ -1177,7 +1192,7 @@ second_grid(unsigned char *z, int w, int h, int g, struct px_findings *f,
 	for (y = g / 8; y < h - 7; y += 8)
 		for (x = g % 8; x < nx; x += 8)
 			z[(size_t)y * nx + x] &= 0x80;
-	if (vote_map(z, w, h, v2, o) != 0) {
+	if (vote_map(z, w, h, v2, NULL, o) != 0) {
 		free(v2);
 		return -1;
 	}
@@ -1287,7 +1302,7 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	signed char *votes, *vv;
 	unsigned char *z = NULL;
 	double lnfa;
-	long nv;
+	long nv, cnt[64] = { 0 };
 	int g, nf, nm = 0, ns = 0, nl = 0, local = 0, w = im->w, h = im->h;
 
 	if (w < 16 || h < 16 || im->rgb == NULL)
@@ -1301,9 +1316,9 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 	pthread_once(&once, init_dct);
-	if ((votes = votes_of(im, o, &z)) == NULL)
+	if ((votes = votes_of(im, o, &z, cnt)) == NULL)
 		return -1;
-	g = main_grid(votes, w, h, &lnfa, &nv);
+	g = main_grid(cnt, w, h, &lnfa, &nv);
 	if ((vv = malloc((size_t)w * h)) == NULL) {
 		free(votes), free(z);
 		return -1;
