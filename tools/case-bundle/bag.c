@@ -37,29 +37,6 @@ cb_xstrdup(const char *s)
 	return p;
 }
 
-/*
- * rec_error with the subject named the way the diagnostics are:
- * "'path': message" or "'path' member 'm': message".
- */
-void
-cb_err(struct rec_out *ro, const char *path, const char *member,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-	char	 msg[1024];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (path == NULL)
-		rec_error(ro, NULL, NULL, "%s", msg);
-	else if (member != NULL)
-		rec_error(ro, path, member, "'%s' member '%s': %s", path, member,
-		    msg);
-	else
-		rec_error(ro, path, NULL, "'%s': %s", path, msg);
-}
-
 /* ---- names */
 
 static bool

@@ -350,8 +350,6 @@ void		 vs_free(struct vstate *);
 void		 vfy_steps(struct vstate *);
 void		 vfy_report(struct vstate *, const char *path, int status);
 
-void		 cb_err(struct rec_out *, const char *path, const char *member,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void		*cb_xmalloc(size_t);
 char		*cb_xstrdup(const char *);
 

@@ -169,13 +169,14 @@ walk(struct cb_case *c, const char *path, const char *rel, int depth)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		if (depth > 64)
-			cb_err(c->ro, path, NULL, "directories nested too deep");
+			rec_error_in(c->ro, path, NULL,
+			    "directories nested too deep");
 		else
 			walk_dir(c, path, rel, depth);
 	} else if (S_ISREG(st.st_mode))
 		cb_add_file(c, path, rel, &st);
 	else
-		cb_err(c->ro, path, NULL, "not a regular file: skipped");
+		rec_error_in(c->ro, path, NULL, "not a regular file: skipped");
 }
 
 int

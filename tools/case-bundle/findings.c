@@ -124,7 +124,7 @@ parse_stream(struct cb_case *c, const char *label, char *buf, size_t len,
 		lineno++;
 		if (e > i) {
 			if ((r = rec_parse(buf + i, e - i, msg, sizeof(msg))) == NULL) {
-				cb_err(c->ro, label, NULL, "line %zu: %s",
+				rec_error_in(c->ro, label, NULL, "line %zu: %s",
 				    lineno, msg);
 				return -1;
 			}
@@ -232,7 +232,7 @@ check_member(struct input_item *it, void *arg)
 		    strcmp(named[i].member, it->member) != 0)
 			continue;
 		if (strcmp(named[i].sha256, h.hex[HASH_SHA256]) != 0) {
-			cb_err(mc->c->ro, mc->path, it->member, "SHA-256 "
+			rec_error_in(mc->c->ro, mc->path, it->member, "SHA-256 "
 			    "differs from %s: the file changed since it was "
 			    "analysed; not sealed", named[i].why);
 			mc->bad++;
@@ -258,8 +258,9 @@ check_archive(struct cb_case *c, const char *path)
 	for (i = 0; i < nnamed; i++)
 		if (named[i].member != NULL && named[i].sha256 != NULL &&
 		    strcmp(named[i].path, path) == 0) {
-			cb_err(c->ro, path, named[i].member, "member named "
-			    "in %s not found in the archive", named[i].why);
+			rec_error_in(c->ro, path, named[i].member,
+			    "member named in %s not found in the archive",
+			    named[i].why);
 			mc.bad++;
 			free(named[i].sha256);
 			named[i].sha256 = NULL;
@@ -291,7 +292,7 @@ take_one(struct cb_case *c, struct named *n)
 	char	 rel[512];
 
 	if (stat(n->path, &st) == -1 || !S_ISREG(st.st_mode)) {
-		cb_err(c->ro, n->path, NULL, "named in %s but %s", n->why,
+		rec_error_in(c->ro, n->path, NULL, "named in %s but %s", n->why,
 		    errno == ENOENT ? "missing" : "not a regular file");
 		return -1;
 	}
@@ -307,8 +308,8 @@ take_one(struct cb_case *c, struct named *n)
 		return 0;
 	if (it->want[HASH_SHA256] && strcmp(it->wanthex[HASH_SHA256],
 	    n->sha256) != 0) {
-		cb_err(c->ro, n->path, NULL, "two records give it different "
-		    "SHA-256 values; not sealed");
+		rec_error_in(c->ro, n->path, NULL, "two records give it "
+		    "different SHA-256 values; not sealed");
 		return -1;
 	}
 	it->want[HASH_SHA256] = true;

@@ -29,8 +29,8 @@ check_want(struct cb_case *c, struct cb_item *it)
 
 	for (a = 0; a < HASH_NALGS; a++)
 		if (it->want[a] && strcmp(it->wanthex[a], it->hex[a]) != 0) {
-			cb_err(c->ro, it->src, NULL, "%s differs from %s: "
-			    "the file changed since then; not sealed",
+			rec_error_in(c->ro, it->src, NULL, "%s differs from "
+			    "%s: the file changed since then; not sealed",
 			    a == HASH_SHA256 ? "SHA-256" : hash_name(a),
 			    it->wantwhy ? it->wantwhy : "the record");
 			return -1;
@@ -66,7 +66,7 @@ pack_file(struct cb_case *c, struct tarw *t, struct phash *ph,
 		return -1;
 	}
 	if ((uint64_t)st.st_size != it->size) {
-		cb_err(c->ro, it->src, NULL, "changed size since it was "
+		rec_error_in(c->ro, it->src, NULL, "changed size since it was "
 		    "listed; not sealed");
 		close(fd);
 		return -1;
@@ -117,7 +117,7 @@ pack_file(struct cb_case *c, struct tarw *t, struct phash *ph,
 	close(fd);
 	return 0;
 changed:
-	cb_err(c->ro, it->src, NULL, "%s while sealing; not sealed",
+	rec_error_in(c->ro, it->src, NULL, "%s while sealing; not sealed",
 	    n == -1 ? strerror(errno) : "changed size");
 	close(fd);
 	return -1;

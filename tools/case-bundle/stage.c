@@ -170,7 +170,8 @@ stage_copy(struct cb_case *c, struct phash *ph, struct cb_item *it,
 	if (mkdirs(dest) == -1)
 		return -1;
 	if ((out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444)) == -1) {
-		cb_err(c->ro, dest, NULL, "cannot add: %s", strerror(errno));
+		rec_error_in(c->ro, dest, NULL, "cannot add: %s",
+		    strerror(errno));
 		return -1;
 	}
 	if (it->src == NULL) {
@@ -194,16 +195,16 @@ stage_copy(struct cb_case *c, struct phash *ph, struct cb_item *it,
 		phash_end(ph, it->hex);
 	}
 	if (n == -1 || fsync(out) == -1 || close(out) == -1) {
-		cb_err(c->ro, it->src ? it->src : dest, NULL, "cannot add: %s",
-		    strerror(errno));
+		rec_error_in(c->ro, it->src ? it->src : dest, NULL,
+		    "cannot add: %s", strerror(errno));
 		unlink(dest);
 		return -1;
 	}
 	for (a = 0; a < HASH_NALGS; a++) {
 		if (it->want[a] && strcmp(it->wanthex[a], it->hex[a]) != 0) {
-			cb_err(c->ro, it->src, NULL, "SHA-256 differs from %s: "
-			    "the file changed since it was analysed; not added",
-			    it->wantwhy);
+			rec_error_in(c->ro, it->src, NULL, "SHA-256 differs "
+			    "from %s: the file changed since it was analysed; "
+			    "not added", it->wantwhy);
 			unlink(dest);
 			return -1;
 		}
@@ -369,8 +370,9 @@ cmd_seal(const struct cb_opts *o)
 		expect_from_log(&c, c.logtext, c.loglen);
 		for (i = 0; i < c.pay.n; i++)
 			if (!c.pay.v[i].want[HASH_SHA256]) {
-				cb_err(ro, c.pay.v[i].src, NULL, "not added "
-				    "through case-bundle add; not sealed");
+				rec_error_in(ro, c.pay.v[i].src, NULL,
+				    "not added through case-bundle add; "
+				    "not sealed");
 				r = -1;
 			}
 	}

@@ -645,7 +645,7 @@ cmd_verify(const struct cb_opts *o)
 	vs.index = json_object();
 	if (collect(&vs, o->paths[0]) == -1) {
 		progress_end(vs.pg);
-		cb_err(ro, o->paths[0], NULL, "cannot read the bundle");
+		rec_error_in(ro, o->paths[0], NULL, "cannot read the bundle");
 		rec_close(ro, NULL);
 		vs_free(&vs);
 		return EXIT_TROUBLE;
