@@ -115,7 +115,12 @@ valid_scalar(const unsigned char *p, size_t len)
 #define TWO_CONTS	(1 << 7)	/* continuation, then continuation */
 #define CARRY		(TOO_SHORT | TOO_LONG | TWO_CONTS)
 
+/* The flags reach 0x80: each becomes the char of the same bits. */
 #define T16(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, q) \
+	T32((char)(a), (char)(b), (char)(c), (char)(d), (char)(e), (char)(f), \
+	    (char)(g), (char)(h), (char)(i), (char)(j), (char)(k), (char)(l), \
+	    (char)(m), (char)(n), (char)(o), (char)(q))
+#define T32(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, q) \
 	_mm256_setr_epi8(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, q, \
 	    a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, q)
 
