@@ -5,7 +5,7 @@
  * Each picture leaves a bounded summary: at most XK keypoints
  * (cm_int.h), coloured blocks first (seals are red or blue, the printed
  * form black), then the most textured, each with its 16x16 luminance
- * pixels: about 150 KB per picture whatever its size.  Once the run has
+ * pixels: about 80 KB per picture whatever its size.  Once the run has
  * seen every picture, all the summaries' keypoints are sorted together
  * by a key of 4x4 cell means quantised by XSTEP grey levels (twice,
  * with offsets half a step apart), and each is compared, in the pixels,
@@ -35,7 +35,7 @@
 #include "cm_int.h"
 
 #define BS	CM_BS
-#define XK	512	/* keypoints kept per picture */
+#define XK	256	/* keypoints kept per picture */
 #define XSTEP	8.0	/* grey levels per step of the sorting key */
 #define XCMP	16	/* sorted successors compared */
 #define XCMPT	16	/* sorted successors sampled for the threshold */
