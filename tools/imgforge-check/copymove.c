@@ -39,6 +39,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -505,8 +506,14 @@ report(const struct px_image *im, struct px_findings *f, const int bb[4],
 	    "shift", dx * sc, dy * sc, "matched_blocks", (json_int_t)s,
 	    "independent_blocks", (json_int_t)k,
 	    "noise_sigma", sig, "scale", sc);
+	char why[160];
 	int x, y;
 
+	snprintf(why, sizeof why, "the same pixels as at %d,%d %dx%d (shift %d,%d): "
+	    "one of the two was copied from the other", src[0], src[1], src[2],
+	    src[3], dx * sc, dy * sc);
+	if (d != NULL)
+		json_object_set_new(d, "why", json_string(why));
 	px_add(f, "copymove", lnfa, dst, d, o);
 	/* which side is the copy cannot be told: both are marked */
 	if (map != NULL && lnfa < o->log10_eps) {
