@@ -122,7 +122,8 @@ merge(struct px_findings *dst, struct px_findings *src, double log10_eps)
 		dst->v = v;
 		dst->cap = dst->n + src->n;
 	}
-	memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
+	if (src->n > 0)
+		memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
 	dst->n += src->n;
 	src->n = 0;	/* the details now belong to dst */
 	if (dst->mask != NULL && src->mask != NULL && marked)
