@@ -3,13 +3,17 @@
 # letters: Debian's simhash(1) (shingleprinting, all pairs with -m) and an
 # exact all-pairs Jaccard of raw character 5-grams, on a subset small
 # enough for them; then the threshold curve on the whole labelled set,
-# the CAIL2019 court facts as hard negatives, and (with SCALE=1) 100k and
-# 1M letters for time, memory and the 1M/100k ratio.
+# the CAIL2019 court facts as hard negatives, and the scale figures: 100k
+# and 1M letters (wall, CPU = user + sys, peak RSS, and the ratio of the
+# largest to the smallest size, 10 for linear time).
 #
 #   bench/complaint-dedupe.sh [BUILDDIR]     (default: .)
 #
-# Environment: WORK (scratch dir, default a mktemp), N (subset size, 1000),
-# SCALE=1 (run the scale part), JOBS (-j, default 2).
+# Environment: WORK (scratch dir, default a mktemp; generated letter sets
+# are kept there and reused), N (subset size, 1000), SCALE (the letter
+# counts of the scale part, default "100000 1000000"; SCALE=0 skips it),
+# JOBS (-j, default 2).  Other processes on the machine inflate wall
+# time: compare CPU time when it is not idle.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-.}/complaint-dedupe
@@ -67,20 +71,30 @@ for l in open(sys.argv[1], encoding="utf-8"):
 	done
 fi
 
-if [ "${SCALE:-0}" = 1 ]; then
-	echo "== scale: letters of ~650 characters, half from templates, half unique (chat text)"
+SCALE=${SCALE:-100000 1000000}
+if [ "$SCALE" != 0 ]; then
+	echo "== scale: letters of ~600 characters, half from templates, half unique (chat text); -j $J --json"
+	echo "   (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
 	chat=
 	[ -f "$data/chat/base_qq.txt" ] && chat="--chat $data/chat/base_qq.txt"
-	for n in 100000 1000000; do
+	first= last=
+	for n in $SCALE; do
 		f=$W/big$n.jsonl
-		[ -f "$f" ] || $gen big --n $n --seed 7 $chat >"$f"
-		/usr/bin/time -f "%e %U %S %M" -o "$W/time$n" "$bin" -q -j "$J" --json "$f" >"$W/big$n.out"
+		[ -f "$f" ] || $gen big --n "$n" --seed 7 $chat >"$f"
+		# exit 1 (clusters found) makes time(1) write a line before its own
+		/usr/bin/time -f "%e %U %S %M" -o "$W/time$n.raw" "$bin" -q -j "$J" --json "$f" >"$W/big$n.out"
+		tail -n 1 "$W/time$n.raw" >"$W/time$n"
 		read -r wall user sys rss <"$W/time$n"
-		printf '%8d letters: %7.1f s wall, %7.1f s CPU, %6.0f MB max RSS, %s\n' $n "$wall" \
-		    "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc)" "$(tail -1 "$W/big$n.out" | cut -c1-90)"
+		printf '%8d letters: %7.1f s wall, %7.1f s CPU, %6.0f MB max RSS; %s\n' "$n" "$wall" \
+		    "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc)" \
+		    "$(tail -1 "$W/big$n.out" | jq -r '"\(.clusters) clusters, \(.clustered) letters in them, \(.verified) pairs verified"')"
+		[ -n "$first" ] || first=$n
+		last=$n
 	done
-	w1=$(cut -d' ' -f1 "$W/time100000"); w2=$(cut -d' ' -f1 "$W/time1000000")
-	c1=$(cut -d' ' -f2,3 "$W/time100000" | tr ' ' +); c2=$(cut -d' ' -f2,3 "$W/time1000000" | tr ' ' +)
-	echo "1M/100k ratio: wall $(echo "scale=2; $w2 / $w1" | bc), CPU $(echo "scale=2; ($c2) / ($c1)" | bc)"
+	if [ "$first" != "$last" ]; then
+		w1=$(cut -d' ' -f1 "$W/time$first"); w2=$(cut -d' ' -f1 "$W/time$last")
+		c1=$(cut -d' ' -f2,3 "$W/time$first" | tr ' ' +); c2=$(cut -d' ' -f2,3 "$W/time$last" | tr ' ' +)
+		echo "$last/$first letters = $(echo "scale=1; $last / $first" | bc): time ratio wall $(echo "scale=2; $w2 / $w1" | bc), CPU $(echo "scale=2; ($c2) / ($c1)" | bc)"
+	fi
 fi
 [ -n "${WORK:-}" ] || rm -rf "$W"

@@ -700,6 +700,10 @@ cd_mask(const char *norm, size_t len, struct letter *l)
 	org_mark(&s);
 	s.l = l;
 	s.out = &out;
+	/* room for the usual letter; buf_add grows it if markers outgrow digits */
+	if ((out.s = malloc(len + 16)) == NULL)
+		abort();
+	out.cap = len + 16;
 	buf_add(&out, "", 0);
 	for (i = 0; i < n;)
 		i = step(&s, i);

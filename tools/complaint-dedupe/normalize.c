@@ -45,19 +45,6 @@ buf_addc(struct buf *b, char c)
 }
 
 void
-buf_addcp(struct buf *b, int32_t cp)
-{
-	char	 tmp[4];
-
-	if (b->len + 5 <= b->cap) {	/* the common case: room to spare */
-		b->len += u8_put(b->s + b->len, cp);
-		b->s[b->len] = '\0';
-		return;
-	}
-	buf_add(b, tmp, u8_put(tmp, cp));
-}
-
-void
 buf_free(struct buf *b)
 {
 	free(b->s);
@@ -285,7 +272,7 @@ emit(struct nstate *st, int32_t c, int32_t next)
 	    st->prev < 0x3000 && c < 0x3000)
 		*st->p++ = ' ';
 	st->pend_space = false;
-	st->p += u8_put(st->p, c);
+	st->p += cd_put8(st->p, c);
 	st->prev = c;
 }
 

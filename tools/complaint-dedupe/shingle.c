@@ -116,6 +116,26 @@ rotl64(uint64_t x, unsigned r)
  * same thread: the caller must not free it.  Fewer code points than n
  * give one shingle of all of them.
  */
+/* cd_is_skip for the Basic Multilingual Plane, one bit a code point. */
+static uint8_t skip_bits[8192];
+static pthread_once_t skip_once = PTHREAD_ONCE_INIT;
+
+static void
+skip_init(void)
+{
+	int32_t	 c;
+
+	for (c = 0; c < 0x10000; c++)
+		if (cd_is_skip(c))
+			skip_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+static inline bool
+skip(int32_t c)
+{
+	return c < 0x10000 ? (skip_bits[c >> 3] >> (c & 7)) & 1 : cd_is_skip(c);
+}
+
 size_t
 cd_shingles(const char *m, size_t len, int n, uint64_t **out)
 {
@@ -125,10 +145,11 @@ cd_shingles(const char *m, size_t len, int n, uint64_t **out)
 	int32_t	 c;
 	struct scratch *x = scratch();
 
+	pthread_once(&skip_once, skip_init);
 	x->h = grow(x->h, &x->hcap, len + 1, sizeof(*o));
 	o = x->h;
 	while (i < len) {
-		if (cd_is_skip(c = cd_next(m, len, &i)))
+		if (skip(c = cd_next(m, len, &i)))
 			continue;
 		/* the code point's own hash: one multiply-xorshift */
 		uint64_t hc = fmix64((uint64_t)(uint32_t)c + 0x2545F4914F6CDD1DULL);
