@@ -9,8 +9,8 @@
 
 #include "cd.h"
 
-int
-cd_analyse(const char *text, size_t len, const struct cd_params *p,
+static int
+analyse(const char *text, size_t len, bool valid, const struct cd_params *p,
     struct letter *l)
 {
 	char	*norm;
@@ -19,7 +19,7 @@ cd_analyse(const char *text, size_t len, const struct cd_params *p,
 
 	memset(l, 0, sizeof(*l));
 	l->size = len;
-	if ((norm = cd_normalize(text, len, &nlen)) == NULL)
+	if ((norm = cd_normalize_valid(text, len, valid, &nlen)) == NULL)
 		return -1;
 	l->nhash = cd_hash64(norm, nlen, 1);
 	cd_mask(norm, nlen, l);
@@ -29,6 +29,20 @@ cd_analyse(const char *text, size_t len, const struct cd_params *p,
 	cd_minhash(sh, n, p, l->band, l->sig);
 	l->nsh = cd_set(sh, n, &l->set);	/* sh: per-thread scratch */
 	return 0;
+}
+
+int
+cd_analyse(const char *text, size_t len, const struct cd_params *p,
+    struct letter *l)
+{
+	return analyse(text, len, false, p, l);
+}
+
+int
+cd_analyse_valid(const char *text, size_t len, const struct cd_params *p,
+    struct letter *l)
+{
+	return analyse(text, len, true, p, l);
 }
 
 void

@@ -178,6 +178,8 @@ char	*jl_string(const char *tok, size_t toklen, size_t *outlen);
 
 /* normalize.c */
 char	*cd_normalize(const char *utf8, size_t len, size_t *outlen);
+char	*cd_normalize_valid(const char *utf8, size_t len, bool valid,
+	    size_t *outlen);
 bool	 cd_is_skip(int32_t cp);	/* not shingled: spaces, punctuation */
 
 /* orgs.c: the data for institution names (see mask.c). */
@@ -215,6 +217,9 @@ bool	 cd_accept(const struct cd_params *, const struct sim *);
 
 /* letter analysis (analyse.c) */
 int	 cd_analyse(const char *utf8, size_t len, const struct cd_params *,
+	    struct letter *);
+/* The same for text known to be valid UTF-8 (not checked again). */
+int	 cd_analyse_valid(const char *utf8, size_t len, const struct cd_params *,
 	    struct letter *);
 void	 cd_letter_free(struct letter *);
 

@@ -282,14 +282,14 @@ emit(struct nstate *st, int32_t c, int32_t next)
  * point needs utf8proc.
  */
 static char *
-fast_normalize(const char *s, size_t len, size_t *outlen)
+fast_normalize(const char *s, size_t len, bool valid, size_t *outlen)
 {
 	struct nstate st = { NULL, 0, false };
 	struct freader r = { s, len, 0, { 0 }, 0, 0 };
 	char	*out;
 	int32_t	 c, next;
 
-	if (!u8_valid(s, len))
+	if (!valid && !u8_valid(s, len))
 		return NULL;
 	pthread_once(&ft_once, ft_build);
 	/*
@@ -318,12 +318,19 @@ fast_normalize(const char *s, size_t len, size_t *outlen)
 char *
 cd_normalize(const char *s, size_t len, size_t *outlen)
 {
+	return cd_normalize_valid(s, len, false, outlen);
+}
+
+/* valid: the caller has checked s is UTF-8 (a JSON string is). */
+char *
+cd_normalize_valid(const char *s, size_t len, bool valid, size_t *outlen)
+{
 	struct nstate st = { NULL, 0, false };
 	char	*f, *out;
 	size_t	 flen, i = 0, j;
 	int32_t	 c, next;
 
-	if ((out = fast_normalize(s, len, outlen)) != NULL)
+	if ((out = fast_normalize(s, len, valid, outlen)) != NULL)
 		return out;
 	if ((f = u8_fold(s, len, &flen)) == NULL)
 		return NULL;

@@ -236,7 +236,8 @@ work_item(struct rd *rd, struct jitem *it)
 	if (len > CD_MAXLETTER)
 		snprintf(it->err, sizeof(it->err), "letter of %zu bytes is over "
 		    "the %u-byte limit", len, CD_MAXLETTER);
-	else if (cd_analyse(text ? text : "", len, &rd->params, &it->l) == 0) {
+	else if ((it->kind == K_JSONL ? cd_analyse_valid : cd_analyse)(text ?
+	    text : "", len, &rd->params, &it->l) == 0) {
 		it->ok = true;
 		/*
 		 * A row's own hash, of its letter text; a whole file's is the
