@@ -172,10 +172,20 @@ pixel_checks(struct ifc_job *j, const struct px_image *im,
 	bool started[NTASK] = { false };
 	int t, nw = 0, ntask = 0;
 
+	/*
+	 * The -j threads are shared among the pictures in their pixel checks
+	 * at the same time: one picture alone gets all of them, two pictures
+	 * on two threads one each (more threads than cores only add waiting).
+	 */
+	static int active;
+	int nact = __atomic_add_fetch(&active, 1, __ATOMIC_ACQ_REL);
+	int nthr = j->conf->inner_threads / nact > 0 ?
+	    j->conf->inner_threads / nact : 1;
+
 	memset(&r, 0, sizeof r);
 	r.im = im;
 	r.pc = pc;
-	r.po = (struct px_opts){ j->conf->log10_eps, j->conf->inner_threads,
+	r.po = (struct px_opts){ j->conf->log10_eps, nthr,
 	    strcmp(j->format, "jpeg") != 0 };
 	r.want[T_ZERO] = (c & IFC_ZERO) != 0;
 	r.want[T_DQ] = (c & IFC_DQ) && pc != NULL;
@@ -189,7 +199,7 @@ pixel_checks(struct ifc_job *j, const struct px_image *im,
 	px_findings_init(&j->px, im->w, im->h);
 	j->px_ok = true;
 	pthread_mutex_init(&r.mu, NULL);
-	nw = j->conf->inner_threads < ntask ? j->conf->inner_threads : ntask;
+	nw = nthr < ntask ? nthr : ntask;
 	for (t = 1; t < nw; t++)	/* this thread is the first worker */
 		started[t] = pthread_create(&th[t], NULL, worker, &r) == 0;
 	worker(&r);
@@ -197,6 +207,7 @@ pixel_checks(struct ifc_job *j, const struct px_image *im,
 		if (started[t])
 			pthread_join(th[t], NULL);
 	pthread_mutex_destroy(&r.mu);
+	__atomic_sub_fetch(&active, 1, __ATOMIC_ACQ_REL);
 	for (t = 0; t < NTASK; t++) {
 		if (r.want[t] && r.rc[t] == -1)
 			failed(j, tname[t]);
