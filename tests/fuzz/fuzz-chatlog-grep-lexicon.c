@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	if (lex_parse(&lx, "fuzz", (const char *)data, size, err,
 	    sizeof(err)) == 0 && lx.nterms > 0) {
-		m = match_new(&lx, EV_NORMAL, err, sizeof(err));
+		m = match_new(&lx, EV_NORMAL, 1, err, sizeof(err));
 		match_free(m);
 	}
 	lex_free(&lx);

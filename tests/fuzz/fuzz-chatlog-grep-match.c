@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (m == NULL) {
 		if (lex_parse(&lx, "fuzz", lexicon, sizeof(lexicon) - 1, err,
 		    sizeof(err)) == -1 ||
-		    (m = match_new(&lx, EV_AGGRESSIVE, err, sizeof(err))) == NULL)
+		    (m = match_new(&lx, EV_AGGRESSIVE, 1, err, sizeof(err))) == NULL)
 			abort();
 	}
 	if ((text = u8_repair((const char *)data, size, &len, NULL)) == NULL)

@@ -145,8 +145,9 @@ struct hits {
 	size_t		 n, cap;
 };
 
-struct matcher	*match_new(const struct lexicon *, enum evasion, char *err,
-		    size_t errlen);
+/* threads: how many may compile a big lexicon (-j). */
+struct matcher	*match_new(const struct lexicon *, enum evasion, int threads,
+		    char *err, size_t errlen);
 /* Thread-safe: scratch space is per thread. */
 int		 match_scan(const struct matcher *, const struct msgset *,
 		    struct hits *);

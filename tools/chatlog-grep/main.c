@@ -167,7 +167,7 @@ run(const struct opts *o, int argc, char **argv)
 		lex_free(&lx);
 		return EXIT_TROUBLE;
 	}
-	if ((m = match_new(&lx, o->evasion, why, sizeof(why))) == NULL) {
+	if ((m = match_new(&lx, o->evasion, o->c.jobs, why, sizeof(why))) == NULL) {
 		warnx("%s", why);
 		lex_free(&lx);
 		return EXIT_TROUBLE;

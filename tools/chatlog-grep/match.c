@@ -33,6 +33,7 @@ struct db {
 	 */
 	hs_database_t	*db2;
 	size_t		 split;
+	bool		 halves;	/* two threads may compile */
 	hs_scratch_t	*proto;
 	struct pat	*pats;
 	size_t		 npats, cap;
@@ -250,7 +251,7 @@ compile_split(struct db *d, hs_compile_error_t **ce)
 	pthread_t tid;
 	hs_error_t rc;
 
-	if (d->npats < SPLIT_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (d->npats < SPLIT_MIN || !d->halves)
 		return compile_literals(d, 0, d->npats, &d->db, ce);
 	d->split = d->npats / 2;
 	if (pthread_create(&tid, NULL, compile_half, &h) != 0) {
@@ -362,7 +363,8 @@ all_literal(const struct db *d)
 }
 
 struct matcher *
-match_new(const struct lexicon *lx, enum evasion ev, char *err, size_t errlen)
+match_new(const struct lexicon *lx, enum evasion ev, int threads, char *err,
+    size_t errlen)
 {
 	struct matcher *m;
 	uint32_t ti;
@@ -371,6 +373,7 @@ match_new(const struct lexicon *lx, enum evasion ev, char *err, size_t errlen)
 		abort();
 	m->lx = lx;
 	m->ev = ev;
+	m->main.halves = m->sound.halves = threads > 1;
 	ev_init();
 	for (ti = 0; ti < lx->nterms; ti++)
 		add_term(m, ti);
