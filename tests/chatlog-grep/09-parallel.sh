@@ -49,3 +49,30 @@ for name in qq_group.txt wechat_memotrace.txt; do
 		[ "$n" -eq $((msgs * 400)) ] || fail "$name $ends: $n messages, want $((msgs * 400))"
 	done
 done
+
+# A line past the readers' 16 MiB limit inside a piece stops the item as
+# the sequential reader would: the messages before it are searched, and
+# the error names the line, counted from the start of the file.
+cp "$samples/chats/qq_group.txt" one.txt
+i=0
+while [ $i -lt 300 ]; do cat one.txt; i=$((i + 1)); done >bad.txt
+before=$(wc -l <bad.txt)
+{
+	echo "2026-03-09 10:00:00 长(1)"
+	head -c 17000000 /dev/zero | tr '\0' 'a'
+	echo
+	echo
+	echo "2026-03-09 10:00:01 长(1)"
+	echo "停息挂账"
+	cat one.txt
+} >>bad.txt
+hits one.txt -j 1 >one.hits
+for j in 1 2; do
+	chatlog-grep --json -j $j -f "$lex" bad.txt >bad.json 2>bad.err
+	[ $? -eq 2 ] || fail "-j $j: a 17 MB line did not give exit status 2"
+	jq -e -s --arg want "bad.txt: line $((before + 2)): longer than 16 MiB" --argjson n \
+	    $(($(wc -l <one.hits) * 300)) '
+	    ([.[] | select(.type == "error")] | length == 1 and .[0].message == $want) and
+	    ([.[] | select(.type == "hit")] | length == $n)' bad.json >/dev/null ||
+	    fail "-j $j: wrong error or hits: $(grep error bad.json | head -c 300)"
+done
