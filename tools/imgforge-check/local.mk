@@ -44,6 +44,13 @@ tests_imgforge_check_test_px_pixel_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/too
 tests_imgforge_check_test_px_pixel_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS)
 tests_imgforge_check_test_px_pixel_LDADD = $(IMGFORGE_LIBS)
 TESTS += tests/imgforge-check/test-px-pixel
+# ZERO's grid family in a picture that is not a JPEG, and the luminance.
+check_PROGRAMS += tests/imgforge-check/test-px-grid
+tests_imgforge_check_test_px_grid_SOURCES = tests/imgforge-check/test-px-grid.c tests/unit/tap.h
+tests_imgforge_check_test_px_grid_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/imgforge-check
+tests_imgforge_check_test_px_grid_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS)
+tests_imgforge_check_test_px_grid_LDADD = $(IMGFORGE_LIBS)
+TESTS += tests/imgforge-check/test-px-grid
 # px-driver runs the detectors alone on one image, to validate and time them.
 check_PROGRAMS += tests/imgforge-check/px-driver
 tests_imgforge_check_px_driver_SOURCES = tests/imgforge-check/px-driver.c

@@ -1209,7 +1209,9 @@ second_grid(unsigned char *z, int w, int h, int g, struct px_findings *f,
  * stands out (NFA = windows x 64 grids x P[B(n/64, k/64, 1/64)], n the
  * window's votes, k those for g) are merged; if the votes outside them
  * are many (at least 16 groups of 64) and show no trace of g (the same
- * test on all of them is not meaningful), the grid is local and each
+ * test on all of them is not meaningful), and the windows cover less
+ * than half the picture (a screenshot saved as JPEG has areas of thin
+ * text where the grid gets few votes), the grid is local and each
  * merged window is a jpeg.grid.local detection, placed by
  * refine_second.  Returns the number of such regions (0: the grid is
  * the whole picture's), -1 on no memory.
@@ -1221,6 +1223,7 @@ png_grid(const signed char *votes, int w, int h, int g, struct px_findings *f,
 	int tw = (w + TS - 1) / TS, th = (h + TS - 1) / TS, x, y, tx, ty;
 	int nd = 0, i, found = 0;
 	long *tn = calloc((size_t)tw * th * 2, sizeof(long)), nout = 0, kout = 0;
+	long area;
 	struct region det[64];
 	double dl[64], lnt, lnfa, p;
 
@@ -1281,8 +1284,12 @@ png_grid(const signed char *votes, int w, int h, int g, struct px_findings *f,
 			nout += tn[((size_t)ty * tw + tx) * 2];
 			kout += tn[((size_t)ty * tw + tx) * 2 + 1];
 		}
-	if (nd == 0 || nout / 64 < 16 || lnt + px_log10_binom_tail(nout / 64,
-	    kout / 64, 1.0 / 64) < o->log10_eps)
+	for (i = 0, area = 0; i < nd; i++)
+		area += (long)(det[i].x1 - det[i].x0 + 1) * (det[i].y1 - det[i].y0 + 1);
+	/* a piece is less than half the picture: more is the picture's grid */
+	if (nd == 0 || 2 * area > (long)w * h || nout / 64 < 16 ||
+	    lnt + px_log10_binom_tail(nout / 64, kout / 64, 1.0 / 64) <
+	    o->log10_eps)
 		goto out;
 	p = (double)kout / nout;
 	for (i = 0; i < nd; i++) {
