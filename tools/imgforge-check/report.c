@@ -172,8 +172,7 @@ void
 report(struct rec_out *ro, const struct ifc_job *j, bool json, int verbose)
 {
 	if (j->err[0] != '\0') {
-		rec_error(ro, j->path, j->member, "'%s%s%s': %s", j->path,
-		    j->member ? "!" : "", j->member ? j->member : "", j->err);
+		rec_error_in(ro, j->path, j->member, "%s", j->err);
 		return;
 	}
 	if (json)
@@ -181,6 +180,5 @@ report(struct rec_out *ro, const struct ifc_job *j, bool json, int verbose)
 	else
 		emit_text(j, verbose);
 	if (j->maperr[0] != '\0')
-		rec_error(ro, j->path, j->member, "'%s%s%s': %s", j->path,
-		    j->member ? "!" : "", j->member ? j->member : "", j->maperr);
+		rec_error_in(ro, j->path, j->member, "%s", j->maperr);
 }
