@@ -70,7 +70,7 @@ hits one.txt -j 1 >one.hits
 for j in 1 2; do
 	chatlog-grep --json -j $j -f "$lex" bad.txt >bad.json 2>bad.err
 	[ $? -eq 2 ] || fail "-j $j: a 17 MB line did not give exit status 2"
-	jq -e -s --arg want "bad.txt: line $((before + 2)): longer than 16 MiB" --argjson n \
+	jq -e -s --arg want "'bad.txt': line $((before + 2)): longer than 16 MiB" --argjson n \
 	    $(($(wc -l <one.hits) * 300)) '
 	    ([.[] | select(.type == "error")] | length == 1 and .[0].message == $want) and
 	    ([.[] | select(.type == "hit")] | length == $n)' bad.json >/dev/null ||

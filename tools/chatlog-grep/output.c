@@ -480,8 +480,7 @@ out_item_end(struct item_state *is, const char *sha256, uint64_t size)
 		decide(is, is->decided++);
 	pend_flush(is->pending, out->ro, sha256, size);
 	if (is->error != NULL)
-		rec_error(out->ro, is->path, is->member, "%s%s%s: %s", is->path,
-		    is->member ? ":" : "", is->member ? is->member : "", is->error);
+		rec_error_in(out->ro, is->path, is->member, "%s", is->error);
 	if (is->hits > 0) {
 		json_array_append_new(out->files, json_pack("{s:s,s:s?,s:I}",
 		    "path", is->path, "member", is->member, "hits", (json_int_t)is->hits));
