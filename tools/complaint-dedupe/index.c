@@ -151,8 +151,8 @@ index_load(const char *path, struct store *st, const struct cd_params *p,
 	}
 	while (rc == 0 && (len = getline(&line, &cap, f)) != -1) {
 		if ((o = json_loadb(line, (size_t)len, 0, NULL)) == NULL) {
-			rec_error(ro, path, NULL, "'%s' line %lu: not an index line",
-			    path, lineno + 1);
+			rec_error_in(ro, path, NULL,
+			    "line %lu: not an index line", lineno + 1);
 			rc = -1;
 		} else if (lineno == 0 && (json_unpack(o, "{s:i,s:F,s:i,s:i,s:i}",
 		    "index", &fmt, "threshold", &t, "ngram", &ng, "bands", &b,
@@ -166,8 +166,8 @@ index_load(const char *path, struct store *st, const struct cd_params *p,
 			    "use the same", path, t, ng);
 			rc = -1;
 		} else if (lineno > 0 && load_doc(st, o) == -1) {
-			rec_error(ro, path, NULL, "'%s' line %lu: bad letter record",
-			    path, lineno + 1);
+			rec_error_in(ro, path, NULL,
+			    "line %lu: bad letter record", lineno + 1);
 			rc = -1;
 		}
 		json_decref(o);

@@ -536,8 +536,8 @@ merge_file(FILE *f, const char *name, struct store *st, struct rec_out *ro)
 			line[--len] = '\0';
 		if ((t1 = strchr(line, '\t')) == NULL ||
 		    (t2 = strchr(t1 + 1, '\t')) == NULL) {
-			rec_error(ro, name, NULL, "'%s' line %lu: not a --reduce line",
-			    name, lineno);
+			rec_error_in(ro, name, NULL,
+			    "line %lu: not a --reduce line", lineno);
 			continue;
 		}
 		*t1 = *t2 = '\0';
@@ -548,8 +548,8 @@ merge_file(FILE *f, const char *name, struct store *st, struct rec_out *ro)
 			buf_addc(&edges, '\n');
 		} else if (strncmp(line, "d:", 2) != 0 ||
 		    merge_doc(st, t1 + 1, t2 + 1) == -1)
-			rec_error(ro, name, NULL, "'%s' line %lu: bad record",
-			    name, lineno);
+			rec_error_in(ro, name, NULL, "line %lu: bad record",
+			    lineno);
 	}
 	free(line);
 }

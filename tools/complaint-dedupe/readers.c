@@ -277,18 +277,14 @@ job_done(void *arg)
 		it = &j->it[i];
 		s = &rd->st->s[it->src];
 		if (it->err[0])
-			rec_error(rd->ro, s->path, s->member, "'%s'%s%s: %s",
-			    s->path, s->member ? " member " : "",
-			    s->member ? s->member : "", it->err);
+			rec_error_in(rd->ro, s->path, s->member, "%s", it->err);
 		else if (it->empty) {
 			if (it->row)
-				rec_error(rd->ro, s->path, s->member,
-				    "'%s' line %u: empty letter", s->path, it->row);
+				rec_error_in(rd->ro, s->path, s->member,
+				    "line %u: empty letter", it->row);
 			else
-				rec_error(rd->ro, s->path, s->member,
-				    "'%s'%s%s: empty letter", s->path,
-				    s->member ? " member " : "",
-				    s->member ? s->member : "");
+				rec_error_in(rd->ro, s->path, s->member,
+				    "empty letter");
 		} else if (it->ok) {
 			store_add(rd->st, it->src, it->row, &it->l, it->meta,
 			    it->time);
@@ -478,10 +474,8 @@ read_csv(struct rd *rd, struct input_item *it, uint32_t src)
 	if (r == 0 && !x.stop)
 		csv_feed(&c, "", 0, true, csv_rec, &x);
 	if (x.stop || !x.header_done)
-		rec_error(rd->ro, it->path, it->member, "'%s'%s%s: no column '%s' "
-		    "in the CSV header (see --field)", it->path,
-		    it->member ? " member " : "", it->member ? it->member : "",
-		    rd->field);
+		rec_error_in(rd->ro, it->path, it->member, "no column '%s' in "
+		    "the CSV header (see --field)", rd->field);
 	csv_free(&c);
 	free(chunk);
 	free(x.metacol);
@@ -599,9 +593,8 @@ rd_item(struct input_item *it, void *arg)
 	enum kind k = K_RAW;
 
 	if (seen_before(rd, it->path, it->member)) {
-		rec_error(rd->ro, it->path, it->member, "'%s'%s%s: named twice, "
-		    "read once", it->path, it->member ? " member " : "",
-		    it->member ? it->member : "");
+		rec_error_in(rd->ro, it->path, it->member,
+		    "named twice, read once");
 		return 0;
 	}
 	h = input_head(it, &hl);
@@ -627,9 +620,8 @@ rd_item(struct input_item *it, void *arg)
 	else if (hl > 0 && (binary(it->mime, h, hl) ||
 	    strcmp(it->mime, "application/json") == 0 ||
 	    has_ext(it->member ? it->member : it->path, ".json"))) {
-		rec_error(rd->ro, it->path, it->member, "'%s'%s%s: not a letter "
-		    "(%s)", it->path, it->member ? " member " : "",
-		    it->member ? it->member : "", it->mime);
+		rec_error_in(rd->ro, it->path, it->member, "not a letter (%s)",
+		    it->mime);
 		return 0;
 	}
 	if (input_slurp(it, k == K_RAW ? CD_MAXLETTER * 2 : 64u << 20, &data,
