@@ -54,5 +54,9 @@ if command -v case-bundle >/dev/null 2>&1; then
 	complaint-dedupe --json a.txt rows.csv >findings.json
 	expect_exit 0 case-bundle create -o case.tar --findings findings.json a.txt rows.csv
 	[ -s case.tar ] || fail "case-bundle wrote no archive"
+	# an export changed after the analysis is refused, rows included
+	echo '3,appended later' >>rows.csv
+	expect_exit 2 case-bundle create -o case2.tar --findings findings.json rows.csv
+	[ ! -e case2.tar ] || fail "case-bundle sealed an export that changed"
 fi
 exit 0

@@ -74,15 +74,11 @@ take_record(struct cb_case *c, json_t *r, const char *tool)
 		snprintf(note, sizeof(note), "%s: hits", tool);
 	if ((p = jstr(r, "path")) != NULL)
 		name_file(p, jstr(r, "member"), jstr(r, "sha256"), why, note);
-	/*
-	 * A member that is a row of an export ("record") carries the hash of
-	 * that row's text, not of the file: the file is packed and hashed as
-	 * it is, and the row is found in it by its number.
-	 */
+	/* A row of an export carries its file's hash too (row_sha256 is the
+	 * row's own), so it is checked like any other file. */
 	json_array_foreach(json_object_get(r, "members"), i, m)
 		if ((p = jstr(m, "path")) != NULL)
-			name_file(p, jstr(m, "member"), json_object_get(m,
-			    "record") != NULL ? NULL : jstr(m, "sha256"), why,
+			name_file(p, jstr(m, "member"), jstr(m, "sha256"), why,
 			    note);
 	/* imgforge-check's maps: packed beside, not checked (made by the run) */
 	if ((p = jstr(r, "overlay")) != NULL)
