@@ -103,35 +103,6 @@ u8_next(const char *s, size_t len, size_t *i)
 	return cp;
 }
 
-size_t
-u8_put(char *buf, int32_t cp)
-{
-	unsigned char *b = (unsigned char *)buf;
-
-	if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = REPLACEMENT;
-	if (cp < 0x80) {
-		b[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		b[0] = (unsigned char)(0xC0 | cp >> 6);
-		b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		b[0] = (unsigned char)(0xE0 | cp >> 12);
-		b[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-		b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	b[0] = (unsigned char)(0xF0 | cp >> 18);
-	b[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-	b[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-	b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 char *
 u8_repair(const char *s, size_t len, size_t *outlen, bool *lossy)
 {

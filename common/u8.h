@@ -23,8 +23,41 @@ bool		 u8_valid(const char *s, size_t len);
  * U+FFFD and advance by one.
  */
 int32_t		 u8_next(const char *s, size_t len, size_t *i);
-/* Appends code point cp to buf (at least 4 bytes free); returns bytes written. */
-size_t		 u8_put(char *buf, int32_t cp);
+/*
+ * Appends code point cp to buf (at least 4 bytes free); returns bytes
+ * written.  Surrogates and values out of range become U+FFFD.  Inline:
+ * the folding and shingling loops call it for every character.
+ */
+static inline size_t
+u8_put(char *buf, int32_t cp)
+{
+	unsigned char *b = (unsigned char *)buf;
+
+	if (cp >= 0x800 && cp < 0x10000 && (cp < 0xD800 || cp > 0xDFFF)) {
+		b[0] = (unsigned char)(0xE0 | cp >> 12);	/* Han: the usual case */
+		b[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	if (cp >= 0 && cp < 0x80) {
+		b[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp >= 0x80 && cp < 0x800) {
+		b[0] = (unsigned char)(0xC0 | cp >> 6);
+		b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000 || cp > 0x10FFFF) {
+		b[0] = 0xEF, b[1] = 0xBF, b[2] = 0xBD;	/* U+FFFD */
+		return 3;
+	}
+	b[0] = (unsigned char)(0xF0 | cp >> 18);
+	b[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	b[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
 /* A malloc'd, NUL-terminated copy with invalid sequences as U+FFFD. */
 char		*u8_repair(const char *s, size_t len, size_t *outlen, bool *lossy);
 /*

@@ -26,6 +26,8 @@
 
 #include <jansson.h>
 
+#include "u8.h"
+
 struct rec_out;
 
 #define TOOL		"complaint-dedupe"
@@ -63,40 +65,6 @@ struct buf {
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_addc(struct buf *, char);
 
-/* UTF-8 of a code point (invalid ones as U+FFFD), inline for hot loops. */
-static inline size_t
-cd_put8(char *o, int32_t cp)
-{
-	unsigned char *b = (unsigned char *)o;
-
-	if (cp >= 0x800 && cp < 0x10000 && (cp < 0xD800 || cp > 0xDFFF)) {
-		b[0] = (unsigned char)(0xE0 | cp >> 12);	/* Han: the usual case */
-		b[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-		b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	if (cp >= 0 && cp < 0x80) {
-		b[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp >= 0x80 && cp < 0x800) {
-		b[0] = (unsigned char)(0xC0 | cp >> 6);
-		b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000 || cp > 0x10FFFF)
-		cp = 0xFFFD;	/* a surrogate, or out of range */
-	if (cp == 0xFFFD) {
-		b[0] = (char)0xEF, b[1] = (char)0xBF, b[2] = (char)0xBD;
-		return 3;
-	}
-	b[0] = (unsigned char)(0xF0 | cp >> 18);
-	b[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-	b[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-	b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* Appends a code point; the room check and encoding are inline. */
 static inline void
 buf_addcp(struct buf *b, int32_t cp)
@@ -104,11 +72,11 @@ buf_addcp(struct buf *b, int32_t cp)
 	char	 tmp[4];
 
 	if (b->len + 5 <= b->cap) {	/* the common case: room to spare */
-		b->len += cd_put8(b->s + b->len, cp);
+		b->len += u8_put(b->s + b->len, cp);
 		b->s[b->len] = '\0';
 		return;
 	}
-	buf_add(b, tmp, cd_put8(tmp, cp));
+	buf_add(b, tmp, u8_put(tmp, cp));
 }
 
 /* Decodes one code point of text already known to be valid UTF-8. */

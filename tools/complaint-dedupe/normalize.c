@@ -272,7 +272,7 @@ emit(struct nstate *st, int32_t c, int32_t next)
 	    st->prev < 0x3000 && c < 0x3000)
 		*st->p++ = ' ';
 	st->pend_space = false;
-	st->p += cd_put8(st->p, c);
+	st->p += u8_put(st->p, c);
 	st->prev = c;
 }
 
