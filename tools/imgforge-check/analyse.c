@@ -51,26 +51,34 @@ analyse_jpeg(struct ifc_job *j)
 	struct px_coef pc;
 	bool want_coef = (c & IFC_DQ) != 0;
 
+	PX_T0(t0);
 	mf_init(&scratch);
 	jpeg_markers(j->buf, j->len, &ji, mf);
-	if (decode_jpeg(j->buf, j->len, &im, want_coef ? &pc : NULL, j->err,
-	    sizeof j->err) == -1) {
+	if (decode_jpeg(j->buf, j->len, &im, want_coef ? &pc : NULL,
+	    j->conf->inner_threads, j->err, sizeof j->err) == -1) {
 		mf_free(&scratch);
 		return;
 	}
+	PX_TDONE("markers+decode", t0);
+	PX_T0(t1);
 	if (c & IFC_META && ji.exif != NULL)
 		exif_check(ji.exif, ji.exiflen, &im, &j->meta);
 	if (c & IFC_DQT)
 		dqt_check(&ji, &j->meta);
+	PX_TDONE("exif+dqt", t1);
 	/* The buffer is no longer needed: keep memory to one copy per image. */
 	free(j->buf);
 	j->buf = NULL;
 	if (want_coef)
 		pc.img = &im;	/* lets px_dq leave out clipped blocks */
+	PX_T0(t2);
 	pixel_checks(j, &im, want_coef ? &pc : NULL);
+	PX_TDONE("pixel_checks", t2);
+	PX_T0(t3);
 	finish(j, &im);
 	mf_free(&scratch);
 	image_free(&im);
+	PX_TDONE("finish+free", t3);
 	if (want_coef)
 		coef_free(&pc);
 }

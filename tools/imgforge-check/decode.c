@@ -1,12 +1,14 @@
 /*
  * Decoding JPEG (libjpeg-turbo) and PNG (libpng) from memory into 8-bit
- * RGB plus luminance, and a JPEG's luminance DCT coefficients.  Hostile
+ * RGB (image_lum adds the luminance where it is needed: the EXIF
+ * thumbnail), and a JPEG's luminance DCT coefficients.  Hostile
  * input must end in an error, never in exit() or an unbounded
  * allocation: both libraries get an error handler that longjmps back,
  * and sizes are checked before any pixel buffer is allocated.
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,28 +237,65 @@ out:
 	return rc;
 }
 
+/* The coefficients' pass, on a thread of its own beside the pixels'. */
+struct coef_job {
+	const unsigned char	*buf;
+	size_t			 len;
+	struct px_coef		*pc;
+	char			 msg[256];	/* as long as ifc_job.err */
+	int			 rc;
+};
+
+static void *
+coef_thread(void *arg)
+{
+	struct coef_job *c = arg;
+	PX_T0(t0);
+
+	c->rc = jpeg_coefs(c->buf, c->len, c->pc, c->msg, sizeof c->msg);
+	PX_TDONE("decode.coef", t0);
+	return NULL;
+}
+
+/*
+ * libjpeg gives the pixels or the coefficients of one pass, not both:
+ * the two passes read the same bytes independently, so with two
+ * threads they run side by side.
+ */
 int
 decode_jpeg(const unsigned char *buf, size_t len, struct px_image *im,
-    struct px_coef *pc, char *msg, size_t msglen)
+    struct px_coef *pc, int threads, char *msg, size_t msglen)
 {
-	if (jpeg_rgb(buf, len, im, msg, msglen) == -1)
-		return -1;
-	if (pc != NULL) {
-		bool exact;
+	struct coef_job cj = { buf, len, pc, "", -1 };
+	pthread_t th;
+	bool par = false;
+	int rc;
 
-		if (jpeg_coefs(buf, len, pc, msg, msglen) == -1) {
-			image_free(im);
-			return -1;
-		}
-		pc->quality = dqt_ijg_quality(pc->qt, false, &exact);
-	}
-	image_lum(im);
-	if (im->lum == NULL) {
-		snprintf(msg, msglen, "out of memory");
-		image_free(im);
-		if (pc != NULL)
+	if (pc != NULL && threads > 1)
+		par = pthread_create(&th, NULL, coef_thread, &cj) == 0;
+	PX_T0(t0);
+	rc = jpeg_rgb(buf, len, im, msg, msglen);
+	PX_TDONE("decode.rgb", t0);
+	if (pc == NULL)
+		return rc;
+	if (par)
+		pthread_join(th, NULL);
+	else if (rc == 0)
+		coef_thread(&cj);
+	if (rc == -1) {		/* the pixels' error is the one reported */
+		if (cj.rc == 0)
 			coef_free(pc);
 		return -1;
+	}
+	if (cj.rc == -1) {
+		snprintf(msg, msglen, "%s", cj.msg);
+		image_free(im);
+		return -1;
+	}
+	{
+		bool exact;
+
+		pc->quality = dqt_ijg_quality(pc->qt, false, &exact);
 	}
 	return 0;
 }
@@ -397,10 +436,7 @@ decode_png(const unsigned char *buf, size_t len, struct px_image *im,
 		snprintf(msg, msglen, "out of memory");
 		goto out;
 	}
-	image_lum(im);
-	rc = im->lum ? 0 : -1;
-	if (rc == -1)
-		snprintf(msg, msglen, "out of memory");
+	rc = 0;
 out:
 	png_destroy_read_struct(&p, &info, NULL);
 	free(s.rgba);

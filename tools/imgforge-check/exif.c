@@ -155,25 +155,33 @@ reduce(const struct px_image *m, int gw, int gh)
 {
 	float *g = calloc((size_t)gw * gh, sizeof *g);
 	unsigned *cnt = calloc((size_t)gw * gh, sizeof *cnt);
+	/* each column's box, once: a division per pixel was the cost */
+	int *col = malloc((size_t)m->w * sizeof *col);
 
-	if (g == NULL || cnt == NULL) {
+	if (g == NULL || cnt == NULL || col == NULL) {
 		free(g);
 		free(cnt);
+		free(col);
 		return NULL;
 	}
+	for (int x = 0; x < m->w; x++)
+		col[x] = (int)((long long)x * gw / m->w);
 	for (int y = 0; y < m->h; y++) {
 		size_t row = (size_t)((long long)y * gh / m->h) * gw;
+		const unsigned char *p = m->rgb + (size_t)y * m->w * 3;
 
-		for (int x = 0; x < m->w; x++) {
-			size_t c = row + (size_t)((long long)x * gw / m->w);
+		for (int x = 0; x < m->w; x++, p += 3) {
+			size_t c = row + (size_t)col[x];
 
-			g[c] += m->lum[(size_t)y * m->w + x];
+			/* the luminance expression of image_lum, term for term */
+			g[c] += 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
 			cnt[c]++;
 		}
 	}
 	for (size_t i = 0; i < (size_t)gw * gh; i++)
 		g[i] = cnt[i] ? g[i] / cnt[i] : 0;
 	free(cnt);
+	free(col);
 	return g;
 }
 
@@ -257,12 +265,14 @@ thumbnail(ExifData *ed, const struct px_image *main, struct meta_findings *mf)
 
 	if (ed->data == NULL || ed->size == 0)
 		return;
-	if (decode_jpeg(ed->data, ed->size, &t, NULL, msg, sizeof msg) == -1) {
+	if (decode_jpeg(ed->data, ed->size, &t, NULL, 1, msg, sizeof msg) == -1) {
 		mf_fact(mf, "thumbnail", json_string(msg));
 		return;
 	}
 	mf_fact(mf, "thumbnail", json_sprintf("%dx%d", t.w, t.h));
-	if (main != NULL && main->lum != NULL && t.w >= 8 && t.h >= 8) {
+	image_lum(&t);	/* a thumbnail's is small; the picture's is not made */
+	if (main != NULL && main->rgb != NULL && t.lum != NULL && t.w >= 8 &&
+	    t.h >= 8) {
 		d = thumb_diff(&t, main);
 		mf_fact(mf, "thumbnail_difference", json_real(d));
 		if (d > THUMB_MAX_DIFF)

@@ -102,9 +102,13 @@ int	dqt_ijg_quality(const uint16_t qt[64], bool chroma, bool *exact);
 void	name_check(const char *path, const char *member, const char *mime,
 	    struct meta_findings *);
 
-/* decode.c: -1 with msg when the data cannot be decoded. */
+/*
+ * decode.c: -1 with msg when the data cannot be decoded.  decode_jpeg
+ * reads the coefficients too when pc is not NULL, on a second thread
+ * when threads > 1.
+ */
 int	decode_jpeg(const unsigned char *, size_t, struct px_image *,
-	    struct px_coef *, char *msg, size_t msglen);
+	    struct px_coef *, int threads, char *msg, size_t msglen);
 int	decode_png(const unsigned char *, size_t, struct px_image *,
 	    char *msg, size_t msglen);
 void	image_free(struct px_image *);

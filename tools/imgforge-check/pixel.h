@@ -11,11 +11,15 @@
 #include <stdint.h>
 #include <jansson.h>
 
-/* A decoded image: 8-bit RGB plus its luminance as float (0..255). */
+/*
+ * A decoded image: 8-bit RGB, and its luminance as float (0..255) only
+ * when a caller made it (the detectors work from rgb; the tool decodes
+ * without it).
+ */
 struct px_image {
 	int		 w, h;
 	unsigned char	*rgb;		/* w * h * 3, row-major */
-	float		*lum;		/* w * h, Y = 0.299 R + 0.587 G + 0.114 B */
+	float		*lum;		/* w * h, Y = 0.299 R + 0.587 G + 0.114 B, or NULL */
 };
 
 /* The quantised DCT coefficients of a JPEG's first (luminance) component. */
@@ -98,5 +102,22 @@ size_t	px_cross_count(const struct px_cross *);
 /* The detections (NFA below epsilon) among ns summaries (NULLs skipped); -1 on no memory. */
 long	px_cross_match(struct px_cross *const *, size_t ns, double log10_eps,
 	    struct px_cross_hit **);
+
+/*
+ * Phase timings, for measuring where the time goes: in a build with
+ * -DIFC_TIMING, PX_T0(v) takes the time into a new variable v and
+ * PX_TDONE(name, v) prints "timing NAME START END" on standard error
+ * (seconds since the first mark, monotonic clock, and the thread).
+ * Otherwise both are nothing.
+ */
+double	px_tnow(void);
+void	px_tdone(const char *name, double start);
+#ifdef IFC_TIMING
+#define PX_T0(v)	double v = px_tnow()
+#define PX_TDONE(n, v)	px_tdone(n, v)
+#else
+#define PX_T0(v)	((void)0)
+#define PX_TDONE(n, v)	((void)0)
+#endif
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jpeglib.h>
 
@@ -148,6 +149,31 @@ px_log10_binom_tail(long n, long k, double p)
 	if (lower >= 1)		/* rounding only: the tail is about 1/2 here */
 		return -M_LN2 / M_LN10;
 	return log1p(-lower) / M_LN10;
+}
+
+static long long t_origin;	/* ns; 0 until the first mark */
+
+double
+px_tnow(void)
+{
+	struct timespec ts;
+	long long t, o = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	/* the first call sets the origin */
+	__atomic_compare_exchange_n(&t_origin, &o, t, false, __ATOMIC_ACQ_REL,
+	    __ATOMIC_ACQUIRE);
+	return (t - __atomic_load_n(&t_origin, __ATOMIC_ACQUIRE)) / 1e9;
+}
+
+void
+px_tdone(const char *name, double start)
+{
+	double end = px_tnow();
+
+	fprintf(stderr, "timing %-22s %7.3f %7.3f %6.3f  thread %lx\n", name,
+	    start, end, end - start, (unsigned long)pthread_self() & 0xffff);
 }
 
 int

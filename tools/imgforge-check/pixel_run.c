@@ -45,6 +45,7 @@ static void
 run_task(struct prun *r, int t)
 {
 	struct px_findings *f = &r->f[t];
+	PX_T0(t0);
 
 	switch (t) {
 	case T_ZERO:
@@ -64,6 +65,7 @@ run_task(struct prun *r, int t)
 		r->rc[t] = r->ela == NULL ? -1 : px_ela(r->im, 90, r->ela);
 		break;
 	}
+	PX_TDONE(tname[t], t0);
 }
 
 static void *

@@ -167,6 +167,7 @@ item(struct input_item *it, void *arg)
 	unsigned char *buf;
 	size_t len;
 
+	PX_T0(t0);
 	/* Read errors and caps are reported by the walker. */
 	if (input_slurp(it, IFC_MAX_BYTES, &buf, &len) == -1)
 		return 0;
@@ -178,6 +179,7 @@ item(struct input_item *it, void *arg)
 	    NULL || (j->path = strdup(it->path)) == NULL || (it->member &&
 	    (j->member = strdup(it->member)) == NULL))
 		err(EXIT_TROUBLE, NULL);
+	PX_TDONE("slurp+hash", t0);
 	snprintf(j->mime, sizeof j->mime, "%s", it->mime);
 	memcpy(j->sha256, h.hex[HASH_SHA256], sizeof j->sha256 - 1);
 	j->buf = buf;
@@ -199,6 +201,7 @@ run_checks(const struct ifc_conf *conf, const struct cli_common *c,
 	json_t *counts;
 	int status;
 
+	PX_T0(t0);
 	input_opts_default(&io);
 	io.nul = c->nul;
 	r.ro = rec_open(stdout, "imgforge-check", c->json, argc, argv);
@@ -208,6 +211,7 @@ run_checks(const struct ifc_conf *conf, const struct cli_common *c,
 	r.pg = progress_new(c->quiet);
 	input_walk(&io, paths, npaths, r.ro, item, &r);
 	pool_finish(r.pool);
+	PX_TDONE("run", t0);
 	progress_end(r.pg);
 	if (conf->cross)
 		cross_run(&r);

@@ -820,29 +820,59 @@ report_main(struct px_findings *f, int g, double lnfa, long nv, int w, int h,
 	px_add(f, "info.jpeg.grid", 0, NULL, d, o);
 }
 
-/* Regions of the main grid that vote (0,0) only once resaved at q99. */
+/*
+ * The vote map of im resaved at q99 (NULL on trouble): the slowest
+ * step of ZERO, and independent of the main grid's other tests, so with
+ * more than one thread it runs beside them (resave_thread).
+ */
+static signed char *
+resave_votes(const struct px_image *im, const struct px_opts *o)
+{
+	unsigned char *rs = malloc((size_t)im->w * im->h * 3);
+	signed char *vj;
+	struct px_image ri = { im->w, im->h, rs, NULL };
+	PX_T0(t0);
+
+	if (rs == NULL)
+		return NULL;
+	if (px_resave_rgb(im->rgb, im->w, im->h, 99, rs) != 0) {
+		free(rs);
+		return NULL;
+	}
+	vj = votes_of(&ri, o, NULL, NULL);
+	free(rs);
+	PX_TDONE("zero.resave+votes", t0);
+	return vj;
+}
+
+struct resave_job {
+	const struct px_image	*im;
+	const struct px_opts	*o;
+	signed char		*vj;
+};
+
+static void *
+resave_thread(void *arg)
+{
+	struct resave_job *r = arg;
+
+	r->vj = resave_votes(r->im, r->o);
+	return NULL;
+}
+
+/*
+ * Regions of the main grid that vote (0,0) only once resaved at q99;
+ * vj is the resave's vote map (taken).
+ */
 static int
-missing(const struct px_image *im, const signed char *votes, int g,
-    struct px_findings *f, const struct px_opts *o)
+missing(const struct px_image *im, const signed char *votes, signed char *vj,
+    int g, struct px_findings *f, const struct px_opts *o)
 {
 	size_t i, n = (size_t)im->w * im->h;
-	unsigned char *rs = malloc(n * 3);
-	signed char *vj, *vj0 = NULL;
+	signed char *vj0 = NULL;
 	struct bgm bg = { votes, NULL, g, 0, 0 };
 	int found = -1;
 
-	if (rs == NULL)
-		return -1;
-	if (px_resave_rgb(im->rgb, im->w, im->h, 99, rs) != 0) {
-		free(rs);
-		return -1;
-	}
-	{
-		struct px_image ri = { im->w, im->h, rs, NULL };
-
-		vj = votes_of(&ri, o, NULL, NULL);
-	}
-	free(rs);
 	if (vj == NULL || (vj0 = malloc(n)) == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -1308,6 +1338,9 @@ px_zero(const struct px_image *im, struct px_findings *f,
 {
 	signed char *votes, *vv;
 	unsigned char *z = NULL;
+	struct resave_job rj = { im, o, NULL };
+	pthread_t th;
+	bool early = false;
 	double lnfa;
 	long nv, cnt[64] = { 0 };
 	int g, nf, nm = 0, ns = 0, nl = 0, local = 0, w = im->w, h = im->h;
@@ -1323,16 +1356,30 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 	pthread_once(&once, init_dct);
+	PX_T0(t0);
 	if ((votes = votes_of(im, o, &z, cnt)) == NULL)
 		return -1;
+	PX_TDONE("zero.votes", t0);
+	PX_T0(t1);
 	g = main_grid(cnt, w, h, &lnfa, &nv);
+	/*
+	 * The missing-grid test needs the resave when there is a main grid
+	 * other than (0,0) and it is not a piece's (a PNG's grid can be, so
+	 * a PNG waits for png_grid): started now, it runs beside the others.
+	 */
+	if (g > 0 && !o->lossless && o->threads > 1)
+		early = pthread_create(&th, NULL, resave_thread, &rj) == 0;
 	if ((vv = malloc((size_t)w * h)) == NULL) {
-		free(votes), free(z);
+		if (early)
+			pthread_join(th, NULL);
+		free(rj.vj), free(votes), free(z);
 		return -1;
 	}
 	memcpy(vv, votes, (size_t)w * h);
 	nf = regions(vv, w, h, g, 63, NULL, "jpeg.grid.foreign", g, f, o);
 	free(vv);
+	PX_TDONE("zero.regions", t1);
+	PX_T0(t2);
 	if (nf >= 0 && g >= 0)
 		ns = second_grid(z, w, h, g, f, o);
 	/*
@@ -1349,13 +1396,21 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	    (nl = png_grid(votes, w, h, g, f, o)) > 0)
 		local = 1;
 	free(z);
+	PX_TDONE("zero.second/local", t2);
+	PX_T0(t3);
 	/*
 	 * The resave imposes grid (0,0): when that is the main grid itself,
 	 * a region without the grid cannot be told from one where the
 	 * first compression left few zeros, so the test is not run.
 	 */
+	if (early)
+		pthread_join(th, NULL);
 	if (nf >= 0 && g > 0 && !local)
-		nm = missing(im, votes, g, f, o);
+		nm = missing(im, votes, early ? rj.vj : resave_votes(im, o), g,
+		    f, o);
+	else
+		free(rj.vj);
+	PX_TDONE("zero.missing", t3);
 	free(votes);
 	if (nf < 0 || nm < 0 || ns < 0 || nl < 0)
 		return -1;
