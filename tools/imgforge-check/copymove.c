@@ -125,6 +125,7 @@ cm_lum8(const struct px_image *im, int sc, int *w, int *h)
 
 	*w = im->w / sc, *h = im->h / sc;
 	out = malloc((size_t)*w * *h);
+	px_hugepages(out, (size_t)*w * *h);
 	if (row == NULL || out == NULL) {
 		free(row), free(out);
 		return NULL;
@@ -333,7 +334,9 @@ cm_keypoints(const unsigned char *L, int w, int h, double sdmin, double step,
 	*out = NULL;
 	if (sw < 1 || sh < 1)
 		return 0;
-	if ((S = malloc((size_t)sw * sh * sizeof(uint16_t))) == NULL)
+	if ((S = malloc((size_t)sw * sh * sizeof(uint16_t))) != NULL)
+		px_hugepages(S, (size_t)sw * sh * sizeof(uint16_t));
+	if (S == NULL)
 		return (size_t)-1;
 	if (nt > sh / 32)
 		nt = sh / 32 > 0 ? sh / 32 : 1;

@@ -123,6 +123,7 @@ j_pixels(struct jpeg_decompress_struct *d, struct px_image *im,
 	im->w = (int)d->output_width;
 	im->h = (int)d->output_height;
 	im->rgb = malloc((size_t)im->w * im->h * 3);
+	px_hugepages(im->rgb, (size_t)im->w * im->h * 3);
 	if (cmyk)
 		row = e->row = malloc((size_t)im->w * 4);
 	if (im->rgb == NULL || (cmyk && row == NULL))
@@ -190,6 +191,7 @@ copy_coef(struct jpeg_decompress_struct *d, jvirt_barray_ptr *arr,
 	pc->coef = malloc((size_t)pc->bw * pc->bh * 64 * sizeof(int16_t));
 	if (pc->coef == NULL)
 		return -1;
+	px_hugepages(pc->coef, (size_t)pc->bw * pc->bh * 64 * sizeof(int16_t));
 	for (int k = 0; k < 64; k++)
 		pc->qt[k] = q->quantval[k];	/* libjpeg keeps natural order */
 	for (int by = 0; by < pc->bh; by++) {
@@ -397,6 +399,8 @@ p_pixels(png_structp p, png_infop info, struct px_image *im,
 	*rgba = malloc((size_t)im->w * im->h * 4);
 	*rows = malloc((size_t)im->h * sizeof **rows);
 	im->rgb = malloc((size_t)im->w * im->h * 3);
+	px_hugepages(*rgba, (size_t)im->w * im->h * 4);
+	px_hugepages(im->rgb, (size_t)im->w * im->h * 3);
 	if (*rgba == NULL || *rows == NULL || im->rgb == NULL)
 		return -1;
 	for (int y = 0; y < im->h; y++)

@@ -318,6 +318,7 @@ px_noise(const struct px_image *im, struct px_findings *f,
 	hf = calloc((size_t)bw * bh, sizeof(float));
 	if (hf == NULL || L == NULL || v == NULL || cand == NULL || mark == NULL)
 		goto out;
+	px_hugepages(L, (size_t)im->w * im->h * sizeof(float));
 	px_lum_int(im->rgb, im->w, im->h, L);
 	for (y = 0; y < bh; y++)
 		for (x = 0; x < bw; x++)

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdint.h>
+#include <sys/mman.h>
 
 #include <jpeglib.h>
 
@@ -149,6 +151,22 @@ px_log10_binom_tail(long n, long k, double p)
 	if (lower >= 1)		/* rounding only: the tail is about 1/2 here */
 		return -M_LN2 / M_LN10;
 	return log1p(-lower) / M_LN10;
+}
+
+void
+px_hugepages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t hp = (uintptr_t)2 << 20;	/* x86-64 and arm64 */
+	uintptr_t a = ((uintptr_t)p + hp - 1) & ~(hp - 1);
+	uintptr_t e = ((uintptr_t)p + n) & ~(hp - 1);
+
+	if (p != NULL && e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 static long long t_origin;	/* ns; 0 until the first mark */

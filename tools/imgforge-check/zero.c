@@ -505,6 +505,9 @@ votes_of(const struct px_image *im, const struct px_opts *o,
 
 	if (L == NULL || z == NULL || votes == NULL)
 		goto fail;
+	px_hugepages(L, ((size_t)w * h + 32) * sizeof(float));
+	px_hugepages(z, (size_t)(w - 7) * (h - 7));
+	px_hugepages(votes, (size_t)w * h);
 	px_lum_int(im->rgb, w, h, L);
 	if (count_zeros(L, w, h, z, o) != 0 || vote_map(z, w, h, votes, hist, o) != 0)
 		goto fail;
@@ -835,6 +838,7 @@ resave_votes(const struct px_image *im, const struct px_opts *o)
 
 	if (rs == NULL)
 		return NULL;
+	px_hugepages(rs, (size_t)im->w * im->h * 3);
 	if (px_resave_rgb(im->rgb, im->w, im->h, 99, rs) != 0) {
 		free(rs);
 		return NULL;
@@ -875,6 +879,7 @@ missing(const struct px_image *im, const signed char *votes, signed char *vj,
 
 	if (vj == NULL || (vj0 = malloc(n)) == NULL)
 		goto out;
+	px_hugepages(vj0, n);
 	for (i = 0; i < n; i++) {
 		if (votes[i] == g)
 			vj[i] = -1;
@@ -1219,6 +1224,7 @@ second_grid(unsigned char *z, int w, int h, int g, struct px_findings *f,
 
 	if (v2 == NULL)
 		return -1;
+	px_hugepages(v2, (size_t)w * h);
 	for (y = g / 8; y < h - 7; y += 8)
 		for (x = g % 8; x < nx; x += 8)
 			z[(size_t)y * nx + x] &= 0x80;
@@ -1375,6 +1381,7 @@ px_zero(const struct px_image *im, struct px_findings *f,
 		free(rj.vj), free(votes), free(z);
 		return -1;
 	}
+	px_hugepages(vv, (size_t)w * h);
 	memcpy(vv, votes, (size_t)w * h);
 	nf = regions(vv, w, h, g, 63, NULL, "jpeg.grid.foreign", g, f, o);
 	free(vv);
