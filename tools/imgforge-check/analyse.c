@@ -60,20 +60,15 @@ analyse_jpeg(struct ifc_job *j)
 		return;
 	}
 	PX_TDONE("markers+decode", t0);
-	PX_T0(t1);
-	if (c & IFC_META && ji.exif != NULL)
-		exif_check(ji.exif, ji.exiflen, &im, &j->meta);
-	if (c & IFC_DQT)
-		dqt_check(&ji, &j->meta);
-	PX_TDONE("exif+dqt", t1);
-	/* The buffer is no longer needed: keep memory to one copy per image. */
-	free(j->buf);
-	j->buf = NULL;
 	if (want_coef)
 		pc.img = &im;	/* lets px_dq leave out clipped blocks */
 	PX_T0(t2);
-	pixel_checks(j, &im, want_coef ? &pc : NULL);
+	/* the EXIF and DQT checks too, beside the detectors (ji reads buf) */
+	pixel_checks(j, &im, want_coef ? &pc : NULL, &ji);
 	PX_TDONE("pixel_checks", t2);
+	/* The buffer is no longer needed: keep memory to one copy per image. */
+	free(j->buf);
+	j->buf = NULL;
 	PX_T0(t3);
 	finish(j, &im);
 	mf_free(&scratch);
@@ -98,7 +93,7 @@ analyse_png(struct ifc_job *j)
 	}
 	free(j->buf);
 	j->buf = NULL;
-	pixel_checks(j, &im, NULL);
+	pixel_checks(j, &im, NULL, NULL);
 	finish(j, &im);
 	mf_free(&scratch);
 	image_free(&im);

@@ -170,12 +170,21 @@ reduce(const struct px_image *m, int gw, int gh)
 		size_t row = (size_t)((long long)y * gh / m->h) * gw;
 		const unsigned char *p = m->rgb + (size_t)y * m->w * 3;
 
-		for (int x = 0; x < m->w; x++, p += 3) {
+		/*
+		 * A run of pixels in one box is summed in a register: the
+		 * same additions in the same order as into g[c] one by one.
+		 */
+		for (int x = 0; x < m->w;) {
 			size_t c = row + (size_t)col[x];
+			float acc = g[c];
+			int x0 = x;
 
-			/* the luminance expression of image_lum, term for term */
-			g[c] += 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
-			cnt[c]++;
+			for (; x < m->w && row + (size_t)col[x] == c; x++, p += 3)
+				/* the luminance expression of image_lum */
+				acc += 0.299f * p[0] + 0.587f * p[1] +
+				    0.114f * p[2];
+			g[c] = acc;
+			cnt[c] += (unsigned)(x - x0);
 		}
 	}
 	for (size_t i = 0; i < (size_t)gw * gh; i++)

@@ -151,8 +151,12 @@ struct ifc_job {
 void	analyse(struct ifc_job *);
 void	job_free(struct ifc_job *);
 /* pixel_run.c: runs the selected pixel checks through pixel.h. */
+/*
+ * ji (a JPEG's markers, NULL for a PNG): its EXIF and DQT checks run
+ * beside the detectors, into j->meta.
+ */
 void	pixel_checks(struct ifc_job *, const struct px_image *,
-	    const struct px_coef *);
+	    const struct px_coef *, const struct jpeg_info *ji);
 /* verdict.c */
 enum ifc_verdict verdict(const struct ifc_job *);
 /* A pixel finding detects when its NFA is below epsilon; "info." ones never do. */

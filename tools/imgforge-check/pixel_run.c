@@ -20,18 +20,26 @@
 
 #include "imgforge.h"
 
-enum { T_ZERO, T_DQ, T_COPYMOVE, T_NOISE, T_ELA, NTASK };
+enum { T_ZERO, T_DQ, T_COPYMOVE, T_NOISE, T_ELA, T_META, NTASK };
 
 static const char *const tname[NTASK] = {
-	"zero", "dq", "copymove", "noise", "ela"
+	"zero", "dq", "copymove", "noise", "ela", "exif+dqt"
 };
 
-/* The order workers take them in: the longest first balances two cores. */
-static const int torder[NTASK] = { T_ZERO, T_COPYMOVE, T_NOISE, T_DQ, T_ELA };
+/*
+ * The order workers take them in: the longest first balances two cores.
+ * The JPEG's EXIF and DQT checks are a task too: a serial step before
+ * the detectors would leave the other cores idle.
+ */
+static const int torder[NTASK] = {
+	T_ZERO, T_COPYMOVE, T_NOISE, T_DQ, T_META, T_ELA
+};
 
 struct prun {
 	const struct px_image	*im;
 	const struct px_coef	*pc;
+	const struct jpeg_info	*ji;
+	struct ifc_job		*job;	/* T_META writes job->meta */
 	struct px_opts		 po;
 	bool			 want[NTASK];
 	struct px_findings	 f[NTASK];
@@ -63,6 +71,15 @@ run_task(struct prun *r, int t)
 	case T_ELA:
 		r->ela = malloc((size_t)r->im->w * r->im->h * 3);
 		r->rc[t] = r->ela == NULL ? -1 : px_ela(r->im, 90, r->ela);
+		break;
+	case T_META:
+		/* only this task writes job->meta until the workers are joined */
+		if ((r->job->conf->checks & IFC_META) && r->ji->exif != NULL)
+			exif_check(r->ji->exif, r->ji->exiflen, r->im,
+			    &r->job->meta);
+		if (r->job->conf->checks & IFC_DQT)
+			dqt_check(r->ji, &r->job->meta);
+		r->rc[t] = 0;
 		break;
 	}
 	PX_TDONE(tname[t], t0);
@@ -166,7 +183,7 @@ png_was_jpeg(struct ifc_job *j)
 
 void
 pixel_checks(struct ifc_job *j, const struct px_image *im,
-    const struct px_coef *pc)
+    const struct px_coef *pc, const struct jpeg_info *ji)
 {
 	struct prun r;
 	unsigned c = j->conf->checks;
@@ -187,6 +204,8 @@ pixel_checks(struct ifc_job *j, const struct px_image *im,
 	memset(&r, 0, sizeof r);
 	r.im = im;
 	r.pc = pc;
+	r.ji = ji;
+	r.job = j;
 	r.po = (struct px_opts){ j->conf->log10_eps, nthr,
 	    strcmp(j->format, "jpeg") != 0 };
 	r.want[T_ZERO] = (c & IFC_ZERO) != 0;
@@ -194,6 +213,8 @@ pixel_checks(struct ifc_job *j, const struct px_image *im,
 	r.want[T_COPYMOVE] = (c & IFC_COPYMOVE) != 0;
 	r.want[T_NOISE] = (c & IFC_NOISE) != 0;
 	r.want[T_ELA] = (c & IFC_ELA) && j->conf->mapdir != NULL;
+	r.want[T_META] = ji != NULL && (((c & IFC_META) && ji->exif != NULL) ||
+	    (c & IFC_DQT));
 	for (t = 0; t < NTASK; t++) {
 		px_findings_init(&r.f[t], im->w, im->h);
 		ntask += r.want[t];
@@ -213,7 +234,7 @@ pixel_checks(struct ifc_job *j, const struct px_image *im,
 	for (t = 0; t < NTASK; t++) {
 		if (r.want[t] && r.rc[t] == -1)
 			failed(j, tname[t]);
-		if (t != T_ELA && r.want[t])
+		if (t != T_ELA && t != T_META && r.want[t])
 			merge(&j->px, &r.f[t], r.po.log10_eps);
 		else
 			px_findings_free(&r.f[t]);
