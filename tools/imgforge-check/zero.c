@@ -1213,25 +1213,54 @@ done:
 
 /*
  * Second votes: every pixel votes again with the blocks of the main
- * grid g left out (see the comment above TS), then the window test.
+ * grid g left out (see the comment above TS; z is changed).  NULL on no
+ * memory.  They do not depend on the foreign-grid regions, so with
+ * more than one thread they are counted beside them (second_thread).
  */
-static int
-second_grid(unsigned char *z, int w, int h, int g, struct px_findings *f,
-    const struct px_opts *o)
+static signed char *
+second_votes(unsigned char *z, int w, int h, int g, const struct px_opts *o)
 {
-	int nx = w - 7, x, y, n;
+	int nx = w - 7, x, y;
 	signed char *v2 = malloc((size_t)w * h);
 
 	if (v2 == NULL)
-		return -1;
+		return NULL;
 	px_hugepages(v2, (size_t)w * h);
 	for (y = g / 8; y < h - 7; y += 8)
 		for (x = g % 8; x < nx; x += 8)
 			z[(size_t)y * nx + x] &= 0x80;
 	if (vote_map(z, w, h, v2, NULL, o) != 0) {
 		free(v2);
-		return -1;
+		return NULL;
 	}
+	return v2;
+}
+
+struct second_job {
+	unsigned char		*z;
+	int			 w, h, g;
+	const struct px_opts	*o;
+	signed char		*v2;
+};
+
+static void *
+second_thread(void *arg)
+{
+	struct second_job *s = arg;
+
+	s->v2 = second_votes(s->z, s->w, s->h, s->g, s->o);
+	return NULL;
+}
+
+/* The window test on the second votes v2 (taken). */
+static int
+second_grid(signed char *v2, int w, int h, int g, struct px_findings *f,
+    const struct px_opts *o)
+{
+	int n;
+
+	if (v2 == NULL)
+		return -1;
 	n = windows(v2, w, h, g, 0, "jpeg.grid.second", f, o);
 	free(v2);
 	return n;
@@ -1345,8 +1374,9 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	signed char *votes, *vv;
 	unsigned char *z = NULL;
 	struct resave_job rj = { im, o, NULL };
-	pthread_t th;
-	bool early = false;
+	struct second_job sj;
+	pthread_t th, th2;
+	bool early = false, early2 = false;
 	double lnfa;
 	long nv, cnt[64] = { 0 };
 	int g, nf, nm = 0, ns = 0, nl = 0, local = 0, w = im->w, h = im->h;
@@ -1375,10 +1405,15 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	 */
 	if (g > 0 && !o->lossless && o->threads > 1)
 		early = pthread_create(&th, NULL, resave_thread, &rj) == 0;
+	sj = (struct second_job){ z, w, h, g, o, NULL };
+	if (g >= 0 && o->threads > 1)
+		early2 = pthread_create(&th2, NULL, second_thread, &sj) == 0;
 	if ((vv = malloc((size_t)w * h)) == NULL) {
 		if (early)
 			pthread_join(th, NULL);
-		free(rj.vj), free(votes), free(z);
+		if (early2)
+			pthread_join(th2, NULL);
+		free(rj.vj), free(sj.v2), free(votes), free(z);
 		return -1;
 	}
 	px_hugepages(vv, (size_t)w * h);
@@ -1387,8 +1422,11 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	free(vv);
 	PX_TDONE("zero.regions", t1);
 	PX_T0(t2);
+	if (early2)
+		pthread_join(th2, NULL);
 	if (nf >= 0 && g >= 0)
-		ns = second_grid(z, w, h, g, f, o);
+		ns = second_grid(early2 ? sj.v2 : second_votes(z, w, h, g, o),
+		    w, h, g, f, o);
 	/*
 	 * No grid over the whole image (a PNG screenshot, a photo never
 	 * compressed): a JPEG-compressed piece pasted in carries its grid
@@ -1397,8 +1435,12 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	 * test counts only the pixels that vote, against each grid's own
 	 * rate in the image (at least 1/64).
 	 */
-	else if (nf >= 0)
-		nl = windows(votes, w, h, -1, 1.0 / 64, "jpeg.grid.local", f, o);
+	else {
+		free(sj.v2);
+		if (nf >= 0)
+			nl = windows(votes, w, h, -1, 1.0 / 64,
+			    "jpeg.grid.local", f, o);
+	}
 	if (nf >= 0 && g >= 0 && o->lossless &&
 	    (nl = png_grid(votes, w, h, g, f, o)) > 0)
 		local = 1;
