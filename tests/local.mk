@@ -16,7 +16,7 @@ AM_TESTS_ENVIRONMENT = \
 	export top_srcdir top_builddir PATH;
 
 UNIT_TESTS = tests/unit/test-rec tests/unit/test-hash tests/unit/test-u8 \
-	tests/unit/test-input tests/unit/test-pool
+	tests/unit/test-input tests/unit/test-pool tests/unit/test-csv
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_LDADD = $(COMMON_LIBS)
@@ -30,6 +30,8 @@ tests_unit_test_input_SOURCES = tests/unit/test-input.c tests/unit/tap.h
 tests_unit_test_input_LDADD = $(UNIT_LDADD)
 tests_unit_test_pool_SOURCES = tests/unit/test-pool.c tests/unit/tap.h
 tests_unit_test_pool_LDADD = $(UNIT_LDADD)
+tests_unit_test_csv_SOURCES = tests/unit/test-csv.c tests/unit/tap.h
+tests_unit_test_csv_LDADD = $(UNIT_LDADD)
 
 EXTRA_DIST += tests/cli-run.sh tests/lib.sh tests/fuzz
 

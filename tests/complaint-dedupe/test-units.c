@@ -10,36 +10,38 @@
 #include <string.h>
 
 #include "cd.h"
-#include "fmt.h"
+#include "csv.h"
 #include "../unit/tap.h"
 
 static int
-count_rec(struct csvp *c, enum csv_event ev, void *arg)
+count_rec(const struct csv_row *c, void *arg)
 {
 	struct buf *b = arg;
 	size_t	 i;
 
-	buf_add(b, ev == CSV_BROKEN ? "!" : "[", 1);
+	buf_add(b, c->err != CSV_OK ? "!" : "[", 1);
 	for (i = 0; i < c->nf; i++) {
-		buf_add(b, c->rec.s + c->off[i], c->flen[i]);
+		buf_add(b, c->f[i].s, c->f[i].len);
 		buf_add(b, i + 1 < c->nf ? "|" : "]", 1);
 	}
 	return 0;
 }
 
+/* The reader's parser settings (common/csv.c, strict), fed byte by byte. */
 static char *
 csv_bytewise(const char *s)
 {
-	struct csvp c;
+	struct csv *c;
 	struct buf b = { 0 };
 	size_t	 i, n = strlen(s);
 
-	csv_init(&c);
+	if ((c = csv_new(2 * (size_t)CD_MAXLETTER, 0, count_rec, &b)) == NULL)
+		abort();
 	buf_add(&b, "", 0);
 	for (i = 0; i < n; i++)
-		csv_feed(&c, s + i, 1, false, count_rec, &b);
-	csv_feed(&c, "", 0, true, count_rec, &b);
-	csv_free(&c);
+		csv_feed(c, s + i, 1);
+	csv_end(c);
+	csv_free(c);
 	return b.s;
 }
 

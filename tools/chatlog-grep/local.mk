@@ -4,8 +4,8 @@ bin_PROGRAMS += chatlog-grep
 # unit test share them without compiling a file twice.
 noinst_LIBRARIES += tools/chatlog-grep/libchatread.a
 tools_chatlog_grep_libchatread_a_SOURCES = tools/chatlog-grep/chat.h \
-	tools/chatlog-grep/read_priv.h tools/chatlog-grep/read_csv.c \
-	tools/chatlog-grep/read_detect.c tools/chatlog-grep/read_line.c \
+	tools/chatlog-grep/read_priv.h tools/chatlog-grep/read_detect.c \
+	tools/chatlog-grep/read_line.c \
 	tools/chatlog-grep/read_lines.c tools/chatlog-grep/read_qq.c \
 	tools/chatlog-grep/read_reader.c tools/chatlog-grep/read_telegram.c \
 	tools/chatlog-grep/read_util.c tools/chatlog-grep/read_wechat.c \

@@ -298,17 +298,4 @@ bool	rd_line_head(const char *, size_t);
 /* Starts a message from a parsed header; its text (if any) is the first line. */
 int	rd_start_head(struct chat_reader *, const struct rd_head *);
 
-/* RFC 4180 CSV, fed line by line (read_csv.c). */
-struct rd_csv;
-typedef int (*rd_csv_row_fn)(struct chat_reader *, struct rd_csv *);
-struct rd_csv	*rd_csv_new(rd_csv_row_fn);
-void		 rd_csv_free(void *);
-int		 rd_csv_line(struct chat_reader *, struct rd_csv *, const char *, size_t);
-int		 rd_csv_end(struct chat_reader *, struct rd_csv *);
-size_t		 rd_csv_nfields(const struct rd_csv *);
-/* Field i as a NUL-terminated string (empty if absent). */
-const char	*rd_csv_field(const struct rd_csv *, size_t i, size_t *len);
-uint64_t	 rd_csv_row_line(const struct rd_csv *);
-uint64_t	 rd_csv_rowno(const struct rd_csv *);
-
 #endif

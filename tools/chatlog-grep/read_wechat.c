@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "read_priv.h"
 #include "u8.h"
 
@@ -76,25 +77,41 @@ const struct rd_ops rd_wechatexporter_txt = {
 /* ---- csv (MemoTrace old and new, PyWxDump) ---- */
 
 struct wxcsv {
-	struct rd_csv	*csv;
-	bool		 py;
+	struct csv	*csv;
+	struct chat_reader *r;
+	uint64_t	 base;		/* lines read before the first csv line */
+	bool		 started, py;
 	int		 text, time, epoch, name[3], id;
 };
 
+/* Field i as a NUL-terminated string (empty if the row is short). */
+static const char *
+fld(const struct csv_row *c, int i, size_t *len)
+{
+	if (i < 0 || (size_t)i >= c->nf) {
+		if (len)
+			*len = 0;
+		return "";
+	}
+	if (len)
+		*len = c->f[i].len;
+	return c->f[i].s;
+}
+
 static int
-col(struct rd_csv *c, const char *const *names)
+col(const struct csv_row *c, const char *const *names)
 {
 	size_t	 i, k;
 
 	for (k = 0; names[k]; k++)
-		for (i = 0; i < rd_csv_nfields(c); i++)
-			if (strcmp(rd_csv_field(c, i, NULL), names[k]) == 0)
+		for (i = 0; i < c->nf; i++)
+			if (strcmp(c->f[i].s, names[k]) == 0)
 				return (int)i;
 	return -1;
 }
 
 static void
-map_header(struct wxcsv *w, struct rd_csv *c)
+map_header(struct wxcsv *w, const struct csv_row *c)
 {
 	static const char *const text[] = { "StrContent", "内容", "msg",
 	    "content", NULL };
@@ -131,16 +148,25 @@ csv_time(const char *s, char out[20])
 	return *end == '\0' && end != s && rd_epoch(out, t);
 }
 
+/*
+ * One row.  Lenient parsing: exporters leave stray quotes, and an
+ * unterminated quote at the end is taken as it is; only a row past the
+ * bound stops the read.
+ */
 static int
-wxcsv_row(struct chat_reader *r, struct rd_csv *c)
+wxcsv_row(const struct csv_row *c, void *arg)
 {
-	struct wxcsv	*w = r->st;
+	struct wxcsv	*w = arg;
+	struct chat_reader *r = w->r;
 	struct chat_msg	 m;
 	const char	*name = NULL, *id;
 	char		 tm[20];
 	size_t		 k;
 
-	if (rd_csv_rowno(c) == 0) {
+	if (c->err == CSV_ELONG)
+		return rd_fail(r, "line %llu: csv record longer than 16 MiB",
+		    (unsigned long long)(w->base + c->line));
+	if (c->row == 1) {
 		map_header(w, c);
 		if (w->text < 0)
 			return rd_fail(r, "csv header names no message text column");
@@ -148,30 +174,40 @@ wxcsv_row(struct chat_reader *r, struct rd_csv *c)
 	}
 	memset(&m, 0, sizeof(m));
 	m.index = UINT64_MAX;
-	m.line = rd_csv_row_line(c);
-	m.text = rd_csv_field(c, (size_t)w->text, &m.text_len);
-	if (w->time >= 0 && csv_time(rd_csv_field(c, (size_t)w->time, NULL), tm))
+	m.line = w->base + c->line;
+	m.text = fld(c, w->text, &m.text_len);
+	if (csv_time(fld(c, w->time, NULL), tm))
 		m.time = tm;
-	else if (w->epoch >= 0 &&
-	    csv_time(rd_csv_field(c, (size_t)w->epoch, NULL), tm))
+	else if (csv_time(fld(c, w->epoch, NULL), tm))
 		m.time = tm;
 	for (k = 0; k < 3 && name == NULL; k++)
-		if (w->name[k] >= 0 &&
-		    *rd_csv_field(c, (size_t)w->name[k], NULL) != '\0')
-			name = rd_csv_field(c, (size_t)w->name[k], NULL);
+		if (*fld(c, w->name[k], NULL) != '\0')
+			name = fld(c, w->name[k], NULL);
 	m.sender = name;
-	if (w->id >= 0 && *(id = rd_csv_field(c, (size_t)w->id, NULL)) != '\0' &&
+	if (*(id = fld(c, w->id, NULL)) != '\0' &&
 	    (w->py || name == NULL || strcmp(id, name) != 0))
 		m.sender_id = id;
 	return rd_emit(r, &m);
 }
 
+/*
+ * The reader hands lines without their newline (and a CR before it is
+ * dropped): each goes back to the parser with an LF, so a CRLF inside a
+ * quoted message reads as LF, as in the other layouts.
+ */
 static int
 wxcsv_line(struct chat_reader *r, const char *s, size_t n)
 {
 	struct wxcsv *w = r->st;
+	int	 rv;
 
-	return rd_csv_line(r, w->csv, s, n);
+	if (!w->started) {
+		w->started = true;
+		w->base = r->lineno;
+	}
+	if ((rv = csv_feed(w->csv, s, n)) != 0)
+		return rv;
+	return csv_feed(w->csv, "\n", 1);
 }
 
 static int
@@ -179,7 +215,7 @@ wxcsv_end(struct chat_reader *r)
 {
 	struct wxcsv *w = r->st;
 
-	return rd_csv_end(r, w->csv);
+	return csv_end(w->csv);
 }
 
 static void
@@ -187,7 +223,7 @@ wxcsv_free(void *p)
 {
 	struct wxcsv *w = p;
 
-	rd_csv_free(w->csv);
+	csv_free(w->csv);
 	free(w);
 }
 
@@ -198,10 +234,11 @@ wxcsv_init(struct chat_reader *r)
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return -1;
-	if ((w->csv = rd_csv_new(wxcsv_row)) == NULL) {
+	if ((w->csv = csv_new(RD_MSG_MAX, CSV_LENIENT, wxcsv_row, w)) == NULL) {
 		free(w);
 		return -1;
 	}
+	w->r = r;
 	w->py = r->fmt == FMT_PYWXDUMP_CSV;
 	r->st = w;
 	return 0;

@@ -19,6 +19,7 @@
 #include <openssl/sha.h>
 
 #include "cd.h"
+#include "csv.h"
 #include "fmt.h"
 #include "input.h"
 #include "pool.h"
@@ -357,7 +358,7 @@ struct csvctx {
 
 /* Without --field, the first column with a usual name for the letter. */
 static long
-text_column(struct rd *rd, const struct csvp *c)
+text_column(struct rd *rd, const struct csv_row *c)
 {
 	static const char *const usual[] = { "text", "content", "body",
 	    "letter", "complaint", "投诉内容", "内容", "正文", "诉求内容",
@@ -366,29 +367,28 @@ text_column(struct rd *rd, const struct csvp *c)
 	size_t	 i;
 
 	for (i = 0; i < c->nf; i++)
-		if (strcmp(c->rec.s + c->off[i], rd->field) == 0)
+		if (strcmp(c->f[i].s, rd->field) == 0)
 			return (long)i;
 	for (u = usual; !rd->field_given && *u; u++)
 		for (i = 0; i < c->nf; i++)
-			if (strcasecmp(c->rec.s + c->off[i], *u) == 0)
+			if (strcasecmp(c->f[i].s, *u) == 0)
 				return (long)i;
 	return -1;
 }
 
 static int
-csv_rec(struct csvp *c, enum csv_event ev, void *arg)
+csv_rec(const struct csv_row *c, void *arg)
 {
 	struct csvctx *x = arg;
 	struct rd *rd = x->rd;
 	char	 msg[160];
 	json_t	*meta = NULL;
-	size_t	 i;
+	size_t	 i, tl;
 	char	*t;
 
-	if (ev == CSV_BROKEN) {
-		snprintf(msg, sizeof(msg), "line %lu: %s", c->recline,
-		    c->unterminated ? "unterminated quoted field" : c->toolong ?
-		    "record too long" : "broken quoting");
+	if (c->err != CSV_OK) {
+		snprintf(msg, sizeof(msg), "line %llu: %s",
+		    (unsigned long long)c->line, csv_strerror(c->err));
 		x->rows++;
 		enqueue(rd, x->src, x->rows, K_TEXT, NULL, 0, msg);
 		return 0;
@@ -401,7 +401,7 @@ csv_rec(struct csvp *c, enum csv_event ev, void *arg)
 
 			x->metacol[i] = -1;
 			for (k = 0; k < c->nf; k++)
-				if (strcmp(c->rec.s + c->off[k], rd->meta[i]) == 0)
+				if (strcmp(c->f[k].s, rd->meta[i]) == 0)
 					x->metacol[i] = (long)k;
 		}
 		if (x->textcol < 0) {
@@ -412,31 +412,31 @@ csv_rec(struct csvp *c, enum csv_event ev, void *arg)
 	}
 	x->rows++;
 	if ((size_t)x->textcol >= c->nf) {
-		snprintf(msg, sizeof(msg), "line %lu: only %zu fields, no '%s'",
-		    c->recline, c->nf, rd->field);
+		snprintf(msg, sizeof(msg), "line %llu: only %zu fields, no '%s'",
+		    (unsigned long long)c->line, c->nf, rd->field);
 		enqueue(rd, x->src, x->rows, K_TEXT, NULL, 0, msg);
 		return 0;
 	}
-	if ((t = malloc(c->flen[x->textcol] + 1)) == NULL)
+	tl = c->f[x->textcol].len;
+	if ((t = malloc(tl + 1)) == NULL)
 		abort();
-	memcpy(t, c->rec.s + c->off[x->textcol], c->flen[x->textcol] + 1);
+	memcpy(t, c->f[x->textcol].s, tl + 1);
 	for (i = 0; i < rd->nmeta; i++)
 		if (x->metacol[i] >= 0 && (size_t)x->metacol[i] < c->nf) {
 			if (meta == NULL)
 				meta = json_object();
-			json_object_set_new(meta, rd->meta[i], rec_string(c->rec.s +
-			    c->off[x->metacol[i]], c->flen[x->metacol[i]], NULL));
+			json_object_set_new(meta, rd->meta[i], rec_string(
+			    c->f[x->metacol[i]].s, c->f[x->metacol[i]].len, NULL));
 		}
 	if (meta != NULL) {	/* the row travels as one JSON object */
-		json_object_set_new(meta, rd->field, rec_string(t,
-		    c->flen[x->textcol], NULL));
+		json_object_set_new(meta, rd->field, rec_string(t, tl, NULL));
 		free(t);
 		t = json_dumps(meta, JSON_COMPACT);
 		json_decref(meta);
 		enqueue(rd, x->src, x->rows, K_JSONL, t, strlen(t), NULL);
 	} else
-		enqueue(rd, x->src, x->rows, x->raw ? K_RAW : K_TEXT, t,
-		    c->flen[x->textcol], NULL);
+		enqueue(rd, x->src, x->rows, x->raw ? K_RAW : K_TEXT, t, tl,
+		    NULL);
 	return 0;
 }
 
@@ -453,7 +453,7 @@ finish_src(struct rd *rd, struct input_item *it, uint32_t src)
 static void
 read_csv(struct rd *rd, struct input_item *it, uint32_t src)
 {
-	struct csvp c;
+	struct csv *c;
 	struct csvctx x;
 	char	*chunk;
 	ssize_t	 r;
@@ -465,18 +465,18 @@ read_csv(struct rd *rd, struct input_item *it, uint32_t src)
 	x.src = src;
 	x.raw = u8_detect(h, hl) == U8_GB18030;
 	if ((x.metacol = calloc(rd->nmeta + 1, sizeof(long))) == NULL ||
-	    (chunk = malloc(CHUNK)) == NULL)
+	    (chunk = malloc(CHUNK)) == NULL ||
+	    (c = csv_new(2 * (size_t)CD_MAXLETTER, 0, csv_rec, &x)) == NULL)
 		abort();
-	csv_init(&c);
 	while ((r = input_read(it, chunk, CHUNK)) > 0)
-		if (csv_feed(&c, chunk, (size_t)r, false, csv_rec, &x) != 0)
+		if (csv_feed(c, chunk, (size_t)r) != 0)
 			break;
 	if (r == 0 && !x.stop)
-		csv_feed(&c, "", 0, true, csv_rec, &x);
+		csv_end(c);
 	if (x.stop || !x.header_done)
 		rec_error_in(rd->ro, it->path, it->member, "no column '%s' in "
 		    "the CSV header (see --field)", rd->field);
-	csv_free(&c);
+	csv_free(c);
 	free(chunk);
 	free(x.metacol);
 }
