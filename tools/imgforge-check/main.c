@@ -7,6 +7,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,13 @@ main(int argc, char **argv)
 	int ch;
 
 	cli_init(&o.c);
+	/*
+	 * A picture's buffers (up to 32 MB each here) come from malloc's
+	 * arenas and, once freed, stay there for the next step or picture
+	 * instead of going back to the kernel and being faulted in again.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	while ((ch = getopt_long(argc, argv, "0hj:qv", longopts, NULL)) != -1)
 		if (ch == OPT_CHECKS)
 			o.conf.checks = parse_checks(optarg);
