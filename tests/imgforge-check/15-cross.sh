@@ -36,9 +36,12 @@ expect_jq '[.[] | select(.type == "image" and (.path == "s1.jpg" or .path == "s2
     length == 2 and all(.verdict == "no-evidence")' all.json
 echo "s1.jpg s2.jpg: no-evidence"
 
-# Without --cross there is no cross finding; the same run with -j 2
+# Without --cross there is no cross finding (the exit status is not the
+# point here: a.jpg's drawn strokes repeat and in-image copy-move gives them
+# a weak log10 NFA of -0.2, a known weakness); the same run with -j 2
 # reports the same records.
-expect_exit 1 imgforge-check --json --checks copymove a.jpg b.jpg
+imgforge-check --json --checks copymove a.jpg b.jpg >out 2>err
+[ $? -le 1 ] || fail "trouble without --cross: $(head -c 300 err)"
 expect_jq '[.[] | select(.type == "image") | .findings[] | select(.check == "copymove.cross")] | length == 0' out
 expect_exit 1 imgforge-check -j 2 --cross --json --checks copymove a.jpg b.jpg s1.jpg s2.jpg
 jq -c 'select(.type == "image")' all.json >one
