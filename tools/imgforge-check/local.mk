@@ -15,7 +15,8 @@ nodist_imgforge_check_SOURCES = tools/imgforge-check/qtables.h
 noinst_LIBRARIES += tools/imgforge-check/libpixel.a
 tools_imgforge_check_libpixel_a_SOURCES = tools/imgforge-check/pixel.h \
 	tools/imgforge-check/pixel_int.h tools/imgforge-check/pixel_common.c \
-	tools/imgforge-check/zero.c tools/imgforge-check/dq.c \
+	tools/imgforge-check/zero.c tools/imgforge-check/zero_int.h \
+	tools/imgforge-check/zero_place.c tools/imgforge-check/dq.c \
 	tools/imgforge-check/copymove.c tools/imgforge-check/cm_int.h tools/imgforge-check/cross.c \
 	tools/imgforge-check/noise.c \
 	tools/imgforge-check/ela.c
@@ -25,7 +26,8 @@ imgforge_check_CFLAGS = $(AM_CFLAGS) $(JPEG_CFLAGS) $(PNG_CFLAGS) $(EXIF_CFLAGS)
 IMGFORGE_LIBS = tools/imgforge-check/libpixel.a $(COMMON_LIBS) $(JPEG_LIBS) -lm
 imgforge_check_LDADD = $(IMGFORGE_LIBS) $(PNG_LIBS) $(EXIF_LIBS)
 dist_man_MANS += man/imgforge-check.1
-EXTRA_DIST += tools/imgforge-check/qtables.tsv tools/imgforge-check/gen-qtables.sh
+EXTRA_DIST += tools/imgforge-check/qtables.tsv tools/imgforge-check/gen-qtables.sh \
+	bench/imgforge-check.sh bench/imgforge-check-place.py
 
 # The encoder signatures (qtables.tsv, data in the tree) compiled in as a
 # sorted C table; digests listed twice keep all their labels.

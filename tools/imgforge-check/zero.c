@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "pixel_int.h"
+#include "zero_int.h"
 
 #define ZW	9	/* region growing neighbourhood radius, as in the paper */
 
@@ -547,11 +548,6 @@ main_grid(const long cnt[64], int w, int h, double *lnfa, long *nv)
 	return cnt[best] > 0 && *lnfa < 0 ? best : -1;
 }
 
-struct region {
-	int	 x0, y0, x1, y1, grid;
-	long	 size;
-};
-
 /*
  * Which grids vote inside each 8x8 tile: the growing skips the tiles of
  * its window where its grid is absent (most of them: a grid other than
@@ -918,7 +914,6 @@ out:
  * window of the 49 others went below +0.37 in 87 of them).  A paste
  * that lands in g's row or column phase is not seen by this test.
  */
-#define TS	64	/* tile side; windows are 2x2 tiles */
 
 /*
  * Whether a foreign-grid region of the same grid, already reported,
@@ -941,146 +936,6 @@ seen_foreign(const struct px_findings *f, const struct region *r,
 			return 1;
 	}
 	return 0;
-}
-
-/*
- * Where in a detected window the second grid is: the most meaningful
- * rectangle of cells (8x8 pixels, coarser for a large window so that a
- * side has at most RC cells), the one with the lowest binomial tail of
- * its votes for grid k among its second votes (at rate p, in 8x8
- * groups), the smaller on a tie: cells without votes (flat paper) join
- * only between voting ones.  The detection stays the window's test;
- * this places it.  Rectangles with fewer than 64 votes for k are not
- * candidates, and nothing changes when none reaches the window's rate.
- */
-#define RC	40
-
-/*
- * Whether a cell of the line [x0, x1) x [y0, y1) holds two votes or more
- * for the grid (prefix sums pk).
- */
-static int
-paste_line(const long *pk, int cw, int x0, int y0, int x1, int y1)
-{
-	int x, y;
-
-	for (y = y0; y < y1; y++)
-		for (x = x0; x < x1; x++)
-			if (pk[(size_t)(y + 1) * (cw + 1) + x + 1] -
-			    pk[(size_t)y * (cw + 1) + x + 1] -
-			    pk[(size_t)(y + 1) * (cw + 1) + x] +
-			    pk[(size_t)y * (cw + 1) + x] >= 2)
-				return 1;
-	return 0;
-}
-
-static void
-refine_second(const signed char *v2, int w, int h, struct region *win,
-    double p)
-{
-	int cs = 8, cw, ch, cx, cy, x, y, ax, ay, bx, by, bw0, bh0;
-	long *pk, *pn, kk, nn, area, best_area = LONG_MAX;
-	double best = 0, t;
-	/* the window and a tile around it: a paste may straddle its edge */
-	struct region sr = { win->x0 - TS < 0 ? 0 : win->x0 - TS,
-	    win->y0 - TS < 0 ? 0 : win->y0 - TS,
-	    win->x1 + TS >= w ? w - 1 : win->x1 + TS,
-	    win->y1 + TS >= h ? h - 1 : win->y1 + TS, win->grid, win->size };
-	struct region *r = &sr, b = *win;
-
-	bw0 = r->x1 - r->x0 + 1, bh0 = r->y1 - r->y0 + 1;
-
-	while ((bw0 + cs - 1) / cs > RC || (bh0 + cs - 1) / cs > RC)
-		cs += 8;
-	cw = (bw0 + cs - 1) / cs, ch = (bh0 + cs - 1) / cs;
-	pk = calloc((size_t)(cw + 1) * (ch + 1), sizeof(long));
-	pn = calloc((size_t)(cw + 1) * (ch + 1), sizeof(long));
-	if (pk == NULL || pn == NULL)
-		goto out;
-	/* 2-D prefix sums: pk[(cy + 1) * (cw + 1) + cx + 1] counts cells < (cx, cy) */
-	for (y = r->y0; y <= r->y1; y++)
-		for (x = r->x0; x <= r->x1; x++) {
-			int v = v2[(size_t)y * w + x];
-			size_t c = (size_t)((y - r->y0) / cs + 1) * (cw + 1) +
-			    (x - r->x0) / cs + 1;
-
-			pk[c] += v == r->grid;
-			pn[c] += v >= 0;
-		}
-	for (cy = 1; cy <= ch; cy++)
-		for (cx = 1; cx <= cw; cx++) {
-			size_t c = (size_t)cy * (cw + 1) + cx;
-
-			pk[c] += pk[c - 1] + pk[c - cw - 1] - pk[c - cw - 2];
-			pn[c] += pn[c - 1] + pn[c - cw - 1] - pn[c - cw - 2];
-		}
-#define RSUM(a, x0, y0, x1, y1) ((a)[(size_t)(y1) * (cw + 1) + (x1)] - \
-	(a)[(size_t)(y0) * (cw + 1) + (x1)] - (a)[(size_t)(y1) * (cw + 1) + (x0)] + \
-	(a)[(size_t)(y0) * (cw + 1) + (x0)])
-	for (ay = 0; ay < ch; ay++)
-		for (by = ay + 1; by <= ch; by++)
-			for (ax = 0; ax < cw; ax++)
-				for (bx = ax + 1; bx <= cw; bx++) {
-					kk = RSUM(pk, ax, ay, bx, by);
-					if (kk < 64)
-						continue;
-					nn = RSUM(pn, ax, ay, bx, by);
-					area = (long)(bx - ax) * (by - ay);
-					t = px_log10_binom_tail(nn / 64, kk / 64, p);
-					if (t < best || (t == best && area < best_area)) {
-						best = t, best_area = area;
-						b.x0 = r->x0 + ax * cs;
-						b.y0 = r->y0 + ay * cs;
-						b.x1 = r->x0 + bx * cs - 1;
-						b.y1 = r->y0 + by * cs - 1;
-					}
-				}
-	/*
-	 * The most meaningful rectangle is the densest core; a paste also
-	 * has thinner parts (smooth texture, glyph edges) where its grid
-	 * gets a vote here and there.  The box grows by each line of cells
-	 * along its sides that holds a cell with two votes or more for the
-	 * grid (or, past one line without, by two lines when the second
-	 * holds one: glyphs and texture leave gaps), until none does.  Such
-	 * a cell is rare by chance (about as rare as p: votes come in 8x8
-	 * groups), but where chance votes cluster next to a paste the box
-	 * takes them in.
-	 */
-	if (best < 0 && cs == 8) {
-		int gx0 = (b.x0 - r->x0) / cs, gy0 = (b.y0 - r->y0) / cs;
-		int gx1 = (b.x1 - r->x0) / cs + 1, gy1 = (b.y1 - r->y0) / cs + 1;
-		int grown = 1, d;
-
-		while (grown) {
-			grown = 0;
-			for (d = 1; d <= 2; d++) {
-				if (gx0 - d >= 0 && paste_line(pk, cw, gx0 - d,
-				    gy0, gx0 - d + 1, gy1))
-					gx0 -= d, grown = 1;
-				if (gx1 + d <= cw && paste_line(pk, cw, gx1 + d - 1,
-				    gy0, gx1 + d, gy1))
-					gx1 += d, grown = 1;
-				if (gy0 - d >= 0 && paste_line(pk, cw, gx0, gy0 - d,
-				    gx1, gy0 - d + 1))
-					gy0 -= d, grown = 1;
-				if (gy1 + d <= ch && paste_line(pk, cw, gx0,
-				    gy1 + d - 1, gx1, gy1 + d))
-					gy1 += d, grown = 1;
-				if (grown)
-					break;
-			}
-		}
-		b.x0 = r->x0 + gx0 * cs, b.y0 = r->y0 + gy0 * cs;
-		b.x1 = r->x0 + gx1 * cs - 1, b.y1 = r->y0 + gy1 * cs - 1;
-	}
-#undef RSUM
-	if (best < 0) {
-		b.x1 = b.x1 > r->x1 ? r->x1 : b.x1;
-		b.y1 = b.y1 > r->y1 ? r->y1 : b.y1;
-		*win = b;
-	}
-out:
-	free(pk), free(pn);
 }
 
 /*
@@ -1122,7 +977,7 @@ merge_dets(struct region *det, double *dl, int *nd)
  * image's own rate p_k (at least pmin), for the grids the caller lets
  * through (g >= 0: the 49 offset from g on both axes; g < 0: all 64).
  * NFA = (windows x grids) x P[B(n/64, k/64, p_k)].  Overlapping
- * detections of one grid are merged, then placed by refine_second and
+ * detections of one grid are merged, then placed by zero_place and
  * reported as check unless a foreign-grid region already covers them.
  */
 static int
@@ -1202,7 +1057,7 @@ windows(const signed char *v, int w, int h, int g, double pmin,
 	for (i = 0; i < nd; i++)
 		if (!seen_foreign(f, &det[i], o)) {
 			p = (double)tot[det[i].grid] / tot[64];
-			refine_second(v, w, h, &det[i], p < pmin ? pmin : p);
+			zero_place(v, w, h, &det[i], p < pmin ? pmin : p);
 			report_region(f, check, &det[i], dl[i], g, o);
 			nfound++;
 		}
@@ -1278,7 +1133,7 @@ second_grid(signed char *v2, int w, int h, int g, struct px_findings *f,
  * than half the picture (a screenshot saved as JPEG has areas of thin
  * text where the grid gets few votes), the grid is local and each
  * merged window is a jpeg.grid.local detection, placed by
- * refine_second.  Returns the number of such regions (0: the grid is
+ * zero_place.  Returns the number of such regions (0: the grid is
  * the whole picture's), -1 on no memory.
  */
 static int
@@ -1358,7 +1213,7 @@ png_grid(const signed char *votes, int w, int h, int g, struct px_findings *f,
 		goto out;
 	p = (double)kout / nout;
 	for (i = 0; i < nd; i++) {
-		refine_second(votes, w, h, &det[i], p < 1.0 / 64 ? 1.0 / 64 : p);
+		zero_place(votes, w, h, &det[i], p < 1.0 / 64 ? 1.0 / 64 : p);
 		report_region(f, "jpeg.grid.local", &det[i], dl[i], -1, o);
 		found++;
 	}
