@@ -27,7 +27,9 @@ finish(struct ifc_job *j, struct px_image *im)
 {
 	j->w = im->w;
 	j->h = im->h;
-	if (j->conf->cross && (j->conf->checks & IFC_COPYMOVE)) {
+	/* copy-move made the summary from its keypoints, unless it could not */
+	if (j->conf->cross && (j->conf->checks & IFC_COPYMOVE) &&
+	    j->cross == NULL) {
 		struct px_opts po = { .log10_eps = j->conf->log10_eps,
 		    .threads = j->conf->inner_threads };
 

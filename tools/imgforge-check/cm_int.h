@@ -43,4 +43,16 @@ size_t	cm_keypoints(const unsigned char *L, int w, int h, double sdmin,
 double	cm_rms(const unsigned char *a, int aw, const unsigned char *b, int bw,
 	    double lim);
 
+/*
+ * cross.c: a picture's summary for --cross from what copy-move computed
+ * (the full-size luminance L, its noise level, its keypoints); NULL on
+ * no memory.  cm_cross_wanted: whether a picture copy-move averaged down
+ * by sc is summarised from these at all (else px_cross_keys says it has
+ * nothing); cm_cross_keyed: whether one with noise sig keeps keypoints.
+ */
+struct px_cross *cm_cross_summary(const struct px_image *, const unsigned char *L,
+	    int w, int h, double sig, const struct cm_key *, size_t n);
+int	cm_cross_wanted(const struct px_image *, int sc);
+int	cm_cross_keyed(double sig);
+
 #endif

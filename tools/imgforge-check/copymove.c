@@ -660,7 +660,14 @@ int
 px_copymove(const struct px_image *im, struct px_findings *f,
     const struct px_opts *o)
 {
-	int w, h, sc = 1, nt;
+	return px_copymove_keys(im, f, o, NULL);
+}
+
+int
+px_copymove_keys(const struct px_image *im, struct px_findings *f,
+    const struct px_opts *o, struct px_cross **cross)
+{
+	int w, h, sc = 1, nt, share;
 	unsigned char *L;
 	double sig, tau, lp1, lnt, step;
 	struct cm_key *b = NULL;
@@ -674,6 +681,14 @@ px_copymove(const struct px_image *im, struct px_findings *f,
 	if ((L = cm_lum8(im, sc, &w, &h)) == NULL)
 		return -1;
 	sig = cm_noise_sigma(L, w, h);
+	/*
+	 * --cross summarises the picture from the same full-size luminance,
+	 * noise level and keypoints (cross.c): made here, they are not
+	 * computed twice.
+	 */
+	share = cross != NULL && cm_cross_wanted(im, sc);
+	if (share && !cm_cross_keyed(sig))
+		*cross = cm_cross_summary(im, L, w, h, sig, NULL, 0);
 	if (sig < 0.1) {
 		/* noise-free: a copy cannot be told from repeated content */
 		px_add(f, "info.copymove", 0, NULL, json_pack("{s:f,s:b}",
@@ -689,6 +704,8 @@ px_copymove(const struct px_image *im, struct px_findings *f,
 		free(L);
 		return -1;
 	}
+	if (share && cm_cross_keyed(sig))
+		*cross = cm_cross_summary(im, L, w, h, sig, b, n);
 	qsort(b, n, sizeof(*b), by_feat);
 	/*
 	 * Few keypoints (a small picture): each is compared with more of

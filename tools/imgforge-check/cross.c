@@ -46,6 +46,7 @@
 #define XNMIN	1000	/* fewest compared pairs that set the threshold */
 #define XSIGMIN	0.35	/* pictures with less noise are not summarised */
 #define XCOLOUR	48	/* max - min of R, G, B from which a pixel is coloured */
+#define XMAXPX	25e6	/* larger pictures are not summarised */
 
 struct xkey {
 	unsigned char	 f[2][16];	/* keys, the second offset by half a step */
@@ -107,35 +108,33 @@ key_of(struct xkey *k)
 	}
 }
 
+/*
+ * The summary of a picture from its full-size 8-bit luminance L (w x h),
+ * noise level sig and keypoints k[0..n-1] (any order: by_rank sorts them
+ * totally).  copymove.c computes all three anyway and hands them over,
+ * so that --cross does not compute them a second time; px_cross_keys
+ * computes them for a picture copy-move did not summarise.
+ */
 struct px_cross *
-px_cross_keys(const struct px_image *im, const struct px_opts *o)
+cm_cross_summary(const struct px_image *im, const unsigned char *L, int w,
+    int h, double sig, const struct cm_key *ck, size_t n)
 {
 	struct px_cross *s = calloc(1, sizeof(*s));
-	struct cm_key *ck = NULL;
 	struct xkey *all = NULL;
-	unsigned char *L;
-	size_t n, i, kept = 0;
-	int w, h, y;
+	size_t i, kept = 0;
+	int y;
 
 	if (s == NULL)
 		return NULL;
-	if (im->rgb == NULL || im->w < 4 * BS || im->h < 4 * BS ||
-	    (double)im->w * im->h > 25e6)
-		return s;	/* nothing to summarise */
-	if ((L = cm_lum8(im, 1, &w, &h)) == NULL)
-		goto fail;
-	s->sig = cm_noise_sigma(L, w, h);
+	s->sig = sig;
 	s->w = w, s->h = h;
-	if (s->sig < XSIGMIN) {
-		free(L);
+	if (sig < XSIGMIN || n == 0)
 		return s;
-	}
-	n = cm_keypoints(L, w, h, 3 * s->sig + 4, XSTEP,
-	    o != NULL && o->threads > 1 ? o->threads : 1, &ck);
-	if (n == (size_t)-1 || (all = malloc((n ? n : 1) * sizeof(*all))) ==
-	    NULL || (s->k = malloc(XK * sizeof(*s->k))) == NULL) {
-		free(L), free(ck), free(all);
-		goto fail;
+	if ((all = malloc(n * sizeof(*all))) == NULL ||
+	    (s->k = malloc(XK * sizeof(*s->k))) == NULL) {
+		free(all);
+		px_cross_free(s);
+		return NULL;
 	}
 	for (i = 0; i < n; i++) {
 		all[i].x = ck[i].x, all[i].y = ck[i].y, all[i].var = ck[i].var;
@@ -151,11 +150,47 @@ px_cross_keys(const struct px_image *im, const struct px_opts *o)
 		key_of(&s->k[kept]);
 	}
 	s->n = kept;
-	free(L), free(ck), free(all);
+	free(all);
 	return s;
-fail:
-	px_cross_free(s);
-	return NULL;
+}
+
+int
+cm_cross_wanted(const struct px_image *im, int sc)
+{
+	return sc == 1 && im->rgb != NULL && im->w >= 4 * BS &&
+	    im->h >= 4 * BS && (double)im->w * im->h <= XMAXPX;
+}
+
+int
+cm_cross_keyed(double sig)
+{
+	return sig >= XSIGMIN;
+}
+
+struct px_cross *
+px_cross_keys(const struct px_image *im, const struct px_opts *o)
+{
+	struct px_cross *s;
+	struct cm_key *ck = NULL;
+	unsigned char *L;
+	size_t n = 0;
+	double sig;
+	int w, h;
+
+	if (!cm_cross_wanted(im, 1))
+		return calloc(1, sizeof(*s));	/* nothing to summarise */
+	if ((L = cm_lum8(im, 1, &w, &h)) == NULL)
+		return NULL;
+	sig = cm_noise_sigma(L, w, h);
+	if (cm_cross_keyed(sig) && (n = cm_keypoints(L, w, h, 3 * sig + 4,
+	    XSTEP, o != NULL && o->threads > 1 ? o->threads : 1, &ck)) ==
+	    (size_t)-1) {
+		free(L);
+		return NULL;
+	}
+	s = cm_cross_summary(im, L, w, h, sig, ck, n);
+	free(L), free(ck);
+	return s;
 }
 
 void

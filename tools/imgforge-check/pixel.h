@@ -71,6 +71,8 @@ void	px_mark(struct px_findings *, const unsigned char *map);
 /* log10 of the binomial tail P[X >= k], X ~ B(n, p); exact in log space. */
 double	px_log10_binom_tail(long n, long k, double p);
 
+struct px_cross;
+
 /*
  * The detectors.  Each adds its findings (detections and, in detail,
  * the global facts it measured) and returns 0, or -1 on trouble.
@@ -79,6 +81,13 @@ double	px_log10_binom_tail(long n, long k, double p);
 int	px_zero(const struct px_image *, struct px_findings *, const struct px_opts *);
 int	px_dq(const struct px_coef *, struct px_findings *, const struct px_opts *);
 int	px_copymove(const struct px_image *, struct px_findings *, const struct px_opts *);
+/*
+ * The same, and with cross not NULL, also the picture's --cross summary
+ * (px_cross_keys) into *cross from the keypoints copy-move computed;
+ * *cross stays NULL when it could not be made that way.
+ */
+int	px_copymove_keys(const struct px_image *, struct px_findings *,
+	    const struct px_opts *, struct px_cross **cross);
 int	px_noise(const struct px_image *, struct px_findings *, const struct px_opts *);
 /* ELA is a picture for a person, never a verdict: writes an RGB map. */
 int	px_ela(const struct px_image *, int quality, unsigned char *out_rgb);
@@ -88,7 +97,6 @@ int	px_ela(const struct px_image *, int quality, unsigned char *out_rgb);
  * a bounded summary (NULL on no memory; no keypoints when its noise is
  * too low to test), and the summaries are matched once all are in.
  */
-struct px_cross;
 struct px_cross_hit {
 	size_t		 a, b;		/* indexes of the two summaries, a < b */
 	int		 ra[4], rb[4];	/* the shared region in a and in b */

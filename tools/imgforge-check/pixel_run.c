@@ -63,7 +63,9 @@ run_task(struct prun *r, int t)
 		r->rc[t] = px_dq(r->pc, f, &r->po);
 		break;
 	case T_COPYMOVE:
-		r->rc[t] = px_copymove(r->im, f, &r->po);
+		/* only this task writes job->cross until the workers are joined */
+		r->rc[t] = px_copymove_keys(r->im, f, &r->po,
+		    r->job->conf->cross ? &r->job->cross : NULL);
 		break;
 	case T_NOISE:
 		r->rc[t] = px_noise(r->im, f, &r->po);
