@@ -32,6 +32,29 @@ for p in "a.jpg b.jpg 480 700" "b.jpg a.jpg 131 637"; do
 	echo "$1: shares a region with $(echo "$f" | jq -r '.[0].detail.other_path'), IoU with its seal $(iou $r $3 $4 220 220), shift $(echo "$f" | jq -c '.[0].detail.shift')"
 	[ "$(iou $r $3 $4 220 220)" != "0.0" ] || fail "$1: region $r is not the seal"
 done
+# --maps: the cross detections come once the whole run is analysed, after
+# each picture's maps were first written; the mask must still be white
+# over the shared region and the overlay tint it (green halved), under
+# the names the image record gives.
+expect_exit 1 imgforge-check --cross --json --checks copymove --maps maps a.jpg b.jpg
+for p in a.jpg b.jpg; do
+	rec=$(jq -c --arg p "$p" 'select(.type == "image" and .path == $p)' out)
+	set -- $(echo "$rec" | jq -r '[.findings[] | select(.check == "copymove.cross")][0].region |
+	    map(tostring) | join(" ")')
+	[ $# = 4 ] || fail "$p: no cross region with --maps: $rec"
+	m=$(echo "$rec" | jq -r .mask)
+	o=$(echo "$rec" | jq -r .overlay)
+	[ "$m" = "maps/$p.$(sha256sum $p | cut -c1-8).mask.png" ] || fail "$p: mask path $m"
+	[ "$(identify -format '%w %h %[channels]' "$m")" = "800 1000 gray" ] || fail "$p: mask $m"
+	[ "$(identify -format '%w %h' "$o")" = "800 1000" ] || fail "$p: overlay $o"
+	[ "$(convert "$m" -crop "$3x$4+$1+$2" -format '%[fx:minima]' info:)" = 1 ] ||
+	    fail "$p: mask not white over $*"
+	g0=$(convert "$p" -crop "$3x$4+$1+$2" -format '%[fx:mean.g]' info:)
+	g1=$(convert "$o" -crop "$3x$4+$1+$2" -format '%[fx:mean.g]' info:)
+	awk -v a="$g0" -v b="$g1" 'BEGIN { exit !(b < 0.6 * a) }' ||
+	    fail "$p: overlay not tinted over $* (green $g0 -> $g1)"
+	echo "$p: mask white over the cross region, overlay tinted"
+done
 expect_jq '[.[] | select(.type == "image" and (.path == "s1.jpg" or .path == "s2.jpg"))] |
     length == 2 and all(.verdict == "no-evidence")' all.json
 echo "s1.jpg s2.jpg: no-evidence"

@@ -165,6 +165,11 @@ const char *verdict_name(enum ifc_verdict);
 /* maps.c: writes the mask and overlay PNGs under conf->mapdir. */
 int	maps_write(struct ifc_job *, const struct px_image *, char *msg,
 	    size_t msglen);
+/*
+ * --cross, at the end of the run: adds a picture's copymove.cross
+ * detections to the mask and overlay maps_write wrote (none: untouched).
+ */
+int	maps_cross(struct ifc_job *, char *msg, size_t msglen);
 int	png_write_file(const char *path, const unsigned char *pix, int w, int h,
 	    int channels, char *msg, size_t msglen);
 /* font.c: labels drawn into an RGB picture. */

@@ -195,24 +195,27 @@ label(unsigned char *rgb, int w, int h, int x, int y, int scale,
 	font_draw(rgb, w, h, box[0] + scale, box[1] + scale, scale, s, col);
 }
 
-/* Tinted detections, outlined regions with labels, global ones listed. */
-static unsigned char *
-overlay(const struct ifc_job *j, const struct px_image *im)
+/* A pixel the detections point at: reddened and darkened. */
+static void
+tint(unsigned char *px)
 {
-	size_t n = (size_t)im->w * im->h;
-	unsigned char *o = malloc(n * 3), col[3];
-	int scale = im->w < 300 ? 1 : im->w < 1000 ? 2 : im->w / 500, ty = 0;
-	int t = scale + 1;
+	px[0] = (unsigned char)((px[0] + 255) / 2);
+	px[1] /= 2;
+	px[2] /= 2;
+}
 
-	if (o == NULL)
-		return NULL;
-	memcpy(o, im->rgb, n * 3);
-	for (size_t i = 0; j->px_ok && j->px.mask && i < n; i++)
-		if (j->px.mask[i]) {
-			o[3 * i] = (unsigned char)((o[3 * i] + 255) / 2);
-			o[3 * i + 1] /= 2;
-			o[3 * i + 2] /= 2;
-		}
+/*
+ * Each detected region outlined and labelled with its check, the global
+ * ones listed at the top, in the order of the findings.  Every pixel
+ * drawn is overwritten whatever it was (maps_cross relies on it).
+ */
+static void
+decorate(const struct ifc_job *j, unsigned char *o)
+{
+	int w = j->w, h = j->h, ty = 0;
+	int scale = w < 300 ? 1 : w < 1000 ? 2 : w / 500, t = scale + 1;
+	unsigned char col[3];
+
 	for (size_t i = 0; j->px_ok && i < j->px.n; i++) {
 		const struct px_finding *f = &j->px.v[i];
 
@@ -220,14 +223,30 @@ overlay(const struct ifc_job *j, const struct px_image *im)
 			continue;
 		check_colour(f->check, col);
 		if (f->region[2] > 0 && f->region[3] > 0) {
-			rect(o, im->w, im->h, f->region, t, col);
-			label(o, im->w, im->h, f->region[0], f->region[1] - t -
-			    9 * scale, scale, f->check, col);
+			rect(o, w, h, f->region, t, col);
+			label(o, w, h, f->region[0], f->region[1] - t - 9 * scale,
+			    scale, f->check, col);
 		} else {
-			label(o, im->w, im->h, 0, ty, scale, f->check, col);
+			label(o, w, h, 0, ty, scale, f->check, col);
 			ty += 10 * scale;
 		}
 	}
+}
+
+/* Tinted detections, outlined regions with labels, global ones listed. */
+static unsigned char *
+overlay(const struct ifc_job *j, const struct px_image *im)
+{
+	size_t n = (size_t)im->w * im->h;
+	unsigned char *o = malloc(n * 3);
+
+	if (o == NULL)
+		return NULL;
+	memcpy(o, im->rgb, n * 3);
+	for (size_t i = 0; j->px_ok && j->px.mask && i < n; i++)
+		if (j->px.mask[i])
+			tint(o + 3 * i);
+	decorate(j, o);
 	return o;
 }
 
@@ -267,6 +286,111 @@ maps_write(struct ifc_job *j, const struct px_image *im, char *msg,
 		goto out;
 	if (j->ela != NULL && write_one(j, "ela", j->ela, 3, &j->ela_path, msg,
 	    msglen) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(mask);
+	free(o);
+	return rc;
+}
+
+/*
+ * Reads back a map this run wrote (channels 1: the mask, 3: the
+ * overlay), never through a symbolic link; NULL with msg when it is not
+ * the picture's size any more.
+ */
+static unsigned char *
+png_read_map(const struct ifc_job *j, const char *path, int channels,
+    char *msg, size_t msglen)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	png_image im;
+	unsigned char *pix = NULL;
+	FILE *f;
+
+	memset(&im, 0, sizeof im);
+	im.version = PNG_IMAGE_VERSION;
+	if (fd == -1 || (f = fdopen(fd, "rb")) == NULL) {
+		snprintf(msg, msglen, "cannot read '%s': %s", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	if (!png_image_begin_read_from_stdio(&im, f) ||
+	    im.width != (png_uint_32)j->w || im.height != (png_uint_32)j->h) {
+		snprintf(msg, msglen, "cannot read back '%s': %s", path,
+		    im.warning_or_error ? im.message : "not the picture's size");
+		goto out;
+	}
+	im.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
+	if ((pix = malloc(PNG_IMAGE_SIZE(im))) == NULL) {
+		snprintf(msg, msglen, "out of memory for the maps");
+		goto out;
+	}
+	if (!png_image_finish_read(&im, NULL, pix, 0, NULL)) {
+		snprintf(msg, msglen, "cannot read back '%s': %s", path,
+		    im.message);
+		free(pix);
+		pix = NULL;
+	}
+out:
+	png_image_free(&im);
+	fclose(f);
+	return pix;
+}
+
+/*
+ * --cross finds copies across pictures only once the whole run is
+ * analysed, long after each picture's maps were written and its pixels
+ * freed: holding every picture's pixels (36 MB for 12 megapixels) or
+ * even its mask to the end would make hundreds of pictures take
+ * gigabytes, and the input may be an archive member or stdin, not to be
+ * read twice.  So the maps of a picture with a copymove.cross detection
+ * are read back and brought up to date instead, one picture at a time:
+ * the mask gets the regions; the overlay gets the tint on the pixels the
+ * mask did not have yet, then every outline and label drawn again in the
+ * findings' order.  Outlines and labels overwrite what is under them,
+ * so the overlay is, pixel for pixel, the one drawing everything from
+ * the picture at once would give.  Pictures without one are not touched.
+ */
+int
+maps_cross(struct ifc_job *j, char *msg, size_t msglen)
+{
+	unsigned char *mask = NULL, *o = NULL;
+	bool any = false;
+	int rc = -1;
+
+	for (size_t i = 0; j->px_ok && i < j->px.n; i++)
+		any |= strcmp(j->px.v[i].check, "copymove.cross") == 0 &&
+		    px_detects(&j->px.v[i], j->conf->log10_eps);
+	if (!any || j->mask_path == NULL || j->overlay_path == NULL)
+		return 0;
+	if ((mask = png_read_map(j, j->mask_path, 1, msg, msglen)) == NULL ||
+	    (o = png_read_map(j, j->overlay_path, 3, msg, msglen)) == NULL)
+		goto out;
+	for (size_t i = 0; i < j->px.n; i++) {
+		const int *r = j->px.v[i].region;
+		int x0 = r[0] < 0 ? 0 : r[0], y0 = r[1] < 0 ? 0 : r[1];
+		int x1 = r[0] + r[2] > j->w ? j->w : r[0] + r[2];
+		int y1 = r[1] + r[3] > j->h ? j->h : r[1] + r[3];
+
+		if (strcmp(j->px.v[i].check, "copymove.cross") != 0 ||
+		    !px_detects(&j->px.v[i], j->conf->log10_eps))
+			continue;
+		for (int y = y0; y < y1; y++)
+			for (int x = x0; x < x1; x++) {
+				size_t k = (size_t)y * j->w + x;
+
+				if (mask[k] == 0)
+					tint(o + 3 * k);
+				mask[k] = 255;
+			}
+	}
+	decorate(j, o);
+	if (png_write_file(j->mask_path, mask, j->w, j->h, 1, msg,
+	    msglen) == -1 || png_write_file(j->overlay_path, o, j->w, j->h, 3,
+	    msg, msglen) == -1)
 		goto out;
 	rc = 0;
 out:

@@ -8,7 +8,9 @@
  * picture is held (its findings and its bounded copy-move summary; the
  * pixels and the mask are freed), the summaries are matched across the
  * run, each detection is added to both pictures' findings naming the
- * other, and then every picture is reported in input order.
+ * other, and then every picture is reported in input order.  With
+ * --maps, the pictures with such a detection get it added to the maps
+ * they already have (maps_cross), on the pool's workers.
  */
 #include "config.h"
 
@@ -39,6 +41,7 @@ struct runner {
 struct task {
 	struct runner	*r;
 	struct ifc_job	*job;
+	bool		 maps;	/* --cross: maps_cross on the worker */
 };
 
 static void
@@ -112,12 +115,64 @@ cross_finding(struct ifc_job *j, const struct ifc_job *o, const int ra[4],
 	px_add(&j->px, "copymove.cross", h->log10_nfa, ra, d, &po);
 }
 
-/* --cross: matches the held pictures, then reports them all in order. */
+static bool
+cross_detected(const struct ifc_job *j)
+{
+	for (size_t i = 0; j->err[0] == '\0' && j->px_ok && i < j->px.n; i++)
+		if (strcmp(j->px.v[i].check, "copymove.cross") == 0 &&
+		    px_detects(&j->px.v[i], j->conf->log10_eps))
+			return true;
+	return false;
+}
+
+static void
+cross_maps(void *arg)
+{
+	struct task *t = arg;
+	struct ifc_job *j = t->job;
+
+	if (t->maps && j->maperr[0] == '\0')
+		maps_cross(j, j->maperr, sizeof j->maperr);
+}
+
+static void
+cross_done(void *arg)
+{
+	struct task *t = arg;
+
+	finish_job(t->r, t->job);
+	free(t);
+}
+
+/*
+ * Whether an earlier picture brings the same maps up to date: one file
+ * given twice has one set of maps, and two workers must not rewrite it
+ * at once.
+ */
+static bool
+maps_taken(struct runner *r, size_t i)
+{
+	const char *p = r->held[i]->mask_path;
+
+	for (size_t k = 0; p != NULL && k < i; k++)
+		if (r->held[k]->mask_path != NULL &&
+		    strcmp(r->held[k]->mask_path, p) == 0 &&
+		    cross_detected(r->held[k]))
+			return true;
+	return false;
+}
+
+/*
+ * --cross: matches the held pictures, then reports them all in order
+ * through the pool (its workers update the maps), which the caller
+ * finishes.
+ */
 static void
 cross_run(struct runner *r)
 {
 	struct px_cross **s = calloc(r->nheld ? r->nheld : 1, sizeof(*s));
 	struct px_cross_hit *h = NULL;
+	struct task **t;
 	long nh, k;
 	size_t i;
 
@@ -150,8 +205,19 @@ cross_run(struct runner *r)
 			    "tested", px_cross_count(j->cross) > 0), &po);
 		if (r->held[i]->err[0] == '\0')
 			r->held[i]->verdict = verdict(r->held[i]);
-		finish_job(r, r->held[i]);
 	}
+	/* all decided first: a submission may report (and free) earlier ones */
+	if ((t = calloc(r->nheld ? r->nheld : 1, sizeof(*t))) == NULL)
+		err(EXIT_TROUBLE, NULL);
+	for (i = 0; i < r->nheld; i++)
+		if ((t[i] = malloc(sizeof(**t))) == NULL)
+			err(EXIT_TROUBLE, NULL);
+		else
+			*t[i] = (struct task){ r, r->held[i], r->conf->mapdir !=
+			    NULL && cross_detected(r->held[i]) && !maps_taken(r, i) };
+	for (i = 0; i < r->nheld; i++)
+		pool_submit(r->pool, cross_maps, cross_done, t[i]);
+	free(t);
 	free(h);
 	free(s);
 	free(r->held);
@@ -187,6 +253,7 @@ item(struct input_item *it, void *arg)
 	j->conf = r->conf;
 	t->r = r;
 	t->job = j;
+	t->maps = false;
 	pool_submit(r->pool, work, done, t);
 	return 0;
 }
@@ -210,11 +277,16 @@ run_checks(const struct ifc_conf *conf, const struct cli_common *c,
 	io.sync_arg = r.pool;
 	r.pg = progress_new(c->quiet);
 	input_walk(&io, paths, npaths, r.ro, item, &r);
-	pool_finish(r.pool);
-	PX_TDONE("run", t0);
-	progress_end(r.pg);
-	if (conf->cross)
+	if (conf->cross) {
+		pool_drain(r.pool);
+		progress_end(r.pg);
 		cross_run(&r);
+		pool_finish(r.pool);
+	} else {
+		pool_finish(r.pool);
+		progress_end(r.pg);
+	}
+	PX_TDONE("run", t0);
 	counts = json_pack("{s:I,s:I,s:I,s:I,s:I}", "images",
 	    (json_int_t)(r.n[0] + r.n[1] + r.n[2]), "forged",
 	    (json_int_t)r.n[V_FORGED], "suspicious",
