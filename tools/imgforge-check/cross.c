@@ -62,11 +62,21 @@ struct px_cross {
 	struct xkey	*k;
 };
 
+/*
+ * A keypoint while they are ranked: small, as a 12-megapixel picture has
+ * a hundred thousand of them and copy-move, which hands them over, runs
+ * beside the other detectors.
+ */
+struct xrank {
+	int		 x, y, colour;
+	float		 var;
+};
+
 /* Kept first: more coloured pixels, then more variance, then scan order. */
 static int
 by_rank(const void *a, const void *b)
 {
-	const struct xkey *p = a, *q = b;
+	const struct xrank *p = a, *q = b;
 
 	if (p->colour != q->colour)
 		return p->colour > q->colour ? -1 : 1;
@@ -120,7 +130,7 @@ cm_cross_summary(const struct px_image *im, const unsigned char *L, int w,
     int h, double sig, const struct cm_key *ck, size_t n)
 {
 	struct px_cross *s = calloc(1, sizeof(*s));
-	struct xkey *all = NULL;
+	struct xrank *all = NULL;
 	size_t i, kept = 0;
 	int y;
 
@@ -143,7 +153,8 @@ cm_cross_summary(const struct px_image *im, const unsigned char *L, int w,
 	qsort(all, n, sizeof(*all), by_rank);
 	/* the best ranked; overlapping ones too, as copies keep them all */
 	for (i = 0; i < n && kept < XK; i++, kept++) {
-		s->k[kept] = all[i];
+		s->k[kept].x = all[i].x, s->k[kept].y = all[i].y;
+		s->k[kept].colour = all[i].colour, s->k[kept].var = all[i].var;
 		for (y = 0; y < BS; y++)
 			memcpy(s->k[kept].px + y * BS, L + (size_t)(all[i].y + y) *
 			    w + all[i].x, BS);
