@@ -5,7 +5,9 @@
  * with its check), and the ELA picture when ELA ran.  The names derive
  * from the input's name and member plus the start of its SHA-256, so two
  * inputs never share a file; they are made inside DIR only, never
- * through a symbolic link, and never onto an input.
+ * through a symbolic link, and never onto an input.  With --cross, the
+ * detections across pictures are added to the maps at the end of the
+ * run (maps_cross).
  */
 #include "config.h"
 
