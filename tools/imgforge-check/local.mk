@@ -27,7 +27,8 @@ IMGFORGE_LIBS = tools/imgforge-check/libpixel.a $(COMMON_LIBS) $(JPEG_LIBS) -lm
 imgforge_check_LDADD = $(IMGFORGE_LIBS) $(PNG_LIBS) $(EXIF_LIBS)
 dist_man_MANS += man/imgforge-check.1
 EXTRA_DIST += tools/imgforge-check/qtables.tsv tools/imgforge-check/gen-qtables.sh \
-	bench/imgforge-check.sh bench/imgforge-check-place.py
+	bench/imgforge-check.sh bench/imgforge-check-place.py \
+	bench/imgforge-check-screens.py
 
 # The encoder signatures (qtables.tsv, data in the tree) compiled in as a
 # sorted C table; digests listed twice keep all their labels.
@@ -66,8 +67,10 @@ IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.s
 	tests/imgforge-check/07-exif-samples.sh tests/imgforge-check/08-samples-authentic.sh \
 	tests/imgforge-check/09-samples-forged.sh tests/imgforge-check/10-examples.sh tests/imgforge-check/11-jobs.sh \
 	tests/imgforge-check/12-inputs.sh
-# The JPEG-grid family on drawn pictures: a grid in a PNG, a second grid placed.
-IMGFORGE_TESTS += tests/imgforge-check/13-png-grid.sh tests/imgforge-check/14-second-grid.sh
+# The JPEG-grid family on drawn pictures: a grid in a PNG, a second grid
+# placed, screenshots saved whole as JPEG.
+IMGFORGE_TESTS += tests/imgforge-check/13-png-grid.sh tests/imgforge-check/14-second-grid.sh \
+	tests/imgforge-check/17-screens-as-jpeg.sh
 TESTS += $(IMGFORGE_TESTS)
 EXTRA_DIST += $(IMGFORGE_TESTS) tests/imgforge-check/09-samples-forged.sh.stdout.exact \
 	tests/imgforge-check/05-bad-input.sh.stdout.exact \

@@ -21,7 +21,7 @@
  * tested (see mark_bin).
  *
  * A flat block is evidence only where the area around it is measurably
- * noisy (see noisy_ring): in a rendered image or a smooth, quiet area
+ * noisy (see noisy_ring: most of at least RING_MIN blocks): in a rendered image or a smooth, quiet area
  * (a synthetic sky whose noise is below one grey level), flat blocks are
  * the extreme of a noise-free area, scattered among nearly flat ones, and
  * the test above, which takes the marks to be independent, would count
@@ -48,6 +48,12 @@ static const double levels[] = { 0.05, 0.01, 0.002 };
  * 8-bit pixels can show.
  */
 #define QUIET	0.2887f
+/*
+ * The least ring that can show an area is noisy: a flat strip along a
+ * bubble of a screenshot saved as JPEG once had a ring of one block,
+ * noisy with the ringing of the text above it.
+ */
+#define RING_MIN	4
 
 struct nblk {
 	float	 mean, lf, hf;
@@ -285,7 +291,7 @@ regions(const unsigned char *cand, const unsigned char *mk, const float *hf,
 			    lnfa };
 			d.ring = noisy_ring(cand, hf, bw, bh, d.bb,
 			    &d.ring_noisy);
-			if (2 * d.ring_noisy <= d.ring) {
+			if (d.ring < RING_MIN || 2 * d.ring_noisy <= d.ring) {
 				(*quiet)++;
 				continue;
 			}
