@@ -309,10 +309,17 @@ def forge_digit(case, pay):
     img.paste(glyph, (dst[0], dst[1]))
     name = "screen_pay_forged_digit.png"
     case.save(name, png_bytes(img))
+    # The app itself showing 6,680.00 draws the very same pixels: no examination of
+    # the picture alone can tell this forgery from a genuine screenshot.
+    genuine = screens.pay_screen("14:23", "6,680.00", PAY_ROWS)
+    same = genuine.tobytes() == img.tobytes()
+    assert same, "the copied digit should match the app's own rendering"
     case.record(name, True, img.size, [op(
         "copy-move", dst, "the '6' of 1,680.00 copied over the '1': the amount now reads "
         "6,680.00; the pasted pixels are identical to the source box", source=src)],
-        source="screen_pay.png")
+        source="screen_pay.png",
+        identical_to_genuine="the picture is pixel for pixel the app's own screenshot of "
+        "6,680.00: only the payment record, not the image, can show the edit")
 
 
 def forge_chat_line(case):
