@@ -899,29 +899,6 @@ out:
 }
 
 /*
- * A second grid under the main one (non-aligned double JPEG: content
- * pasted from another JPEG, or cut out, saved alone and pasted back off
- * the grid, then the whole saved again).  The last compression's grid g
- * outvotes the earlier one everywhere, so every pixel votes again with
- * g's blocks left out: its second-best grid.  Those second votes are far
- * from uniform (grids one row or column off g share most of its
- * zeros), so the null hypothesis is the image's own: in a window of
- * 2x2 tiles, a second vote goes to grid h with the rate p_h seen over
- * the whole image (the window included, which only makes the test
- * harder).  NFA = (windows x 49 grids) x P[B(n/64, k/64, p_h)], n the
- * second votes in the window, k those for h, counted in 8x8 groups as
- * for the main grid.  Overlapping detections of one grid are merged.
- *
- * Only the 49 grids offset from g along both axes are tested: a grid in
- * the same column or row phase keeps g's block edges along one axis, so
- * g's own quantisation lends it zeros wherever the content runs along
- * that axis (measured on camera JPEGs: such windows, (0,4), (4,0), (0,1)
- * ... from g, reached log10 NFA -8.5 on untouched photos, while no
- * window of the 49 others went below +0.37 in 87 of them).  A paste
- * that lands in g's row or column phase is not seen by this test.
- */
-
-/*
  * Whether a foreign-grid region of the same grid, already reported,
  * overlaps r: that finding places the paste more closely than windows.
  */
@@ -1113,7 +1090,30 @@ second_thread(void *arg)
 	return NULL;
 }
 
-/* The window test on the second votes v2 (taken). */
+/*
+ * A second grid under the main one (non-aligned double JPEG: content
+ * pasted from another JPEG, or cut out, saved alone and pasted back off
+ * the grid, then the whole saved again).  The last compression's grid g
+ * outvotes the earlier one everywhere, so every pixel votes again with
+ * g's blocks left out: its second-best grid.  Those second votes are far
+ * from uniform (grids one row or column off g share most of its
+ * zeros), so the null hypothesis is the image's own: in a window of
+ * 2x2 tiles, a second vote goes to grid h with the rate p_h seen over
+ * the whole image (the window included, which only makes the test
+ * harder).  NFA = (windows x 49 grids) x P[B(n/64, k/64, p_h)], n the
+ * second votes in the window, k those for h, counted in 8x8 groups as
+ * for the main grid.  Overlapping detections of one grid are merged.
+ *
+ * Only the 49 grids offset from g along both axes are tested: a grid in
+ * the same column or row phase keeps g's block edges along one axis, so
+ * g's own quantisation lends it zeros wherever the content runs along
+ * that axis (measured on camera JPEGs: such windows, (0,4), (4,0), (0,1)
+ * ... from g, reached log10 NFA -8.5 on untouched photos, while no
+ * window of the 49 others went below +0.37 in 87 of them).  A paste
+ * that lands in g's row or column phase is not seen by this test.
+ *
+ * Here: the window test on the second votes v2 (taken).
+ */
 static int
 second_grid(signed char *v2, int w, int h, int g, struct px_findings *f,
     const struct px_opts *o)
