@@ -921,6 +921,42 @@ seen_foreign(const struct px_findings *f, const struct region *r,
 	return 0;
 }
 
+/* Detection a (log10 NFA *la) takes in b (lb): the box of both, the best. */
+static void
+absorb(struct region *a, double *la, const struct region *b, double lb)
+{
+	if (b->x0 < a->x0) a->x0 = b->x0;
+	if (b->y0 < a->y0) a->y0 = b->y0;
+	if (b->x1 > a->x1) a->x1 = b->x1;
+	if (b->y1 > a->y1) a->y1 = b->y1;
+	if (b->size > a->size) a->size = b->size;
+	if (lb < *la) *la = lb;
+}
+
+/*
+ * Adds a window's detection r to det (at most 64), absorbed by the first
+ * one of its grid whose box overlaps it (or touches it, with touch 1).
+ * -1 when it is new and det is full.
+ */
+static int
+add_det(struct region det[64], double dl[64], int *nd, const struct region *r,
+    double lnfa, int touch)
+{
+	int i;
+
+	for (i = 0; i < *nd; i++)
+		if (det[i].grid == r->grid && r->x0 <= det[i].x1 + touch &&
+		    det[i].x0 <= r->x1 + touch && r->y0 <= det[i].y1 + touch &&
+		    det[i].y0 <= r->y1 + touch) {
+			absorb(&det[i], &dl[i], r, lnfa);
+			return 0;
+		}
+	if (*nd == 64)
+		return -1;
+	det[*nd] = *r, dl[(*nd)++] = lnfa;
+	return 0;
+}
+
 /*
  * Merges detections of one grid whose boxes overlap or touch, until none
  * do: windows merged as they come can leave two boxes that only meet
@@ -941,12 +977,7 @@ merge_dets(struct region *det, double *dl, int *nd)
 				    a->x0 > b->x1 + 1 || b->y0 > a->y1 + 1 ||
 				    a->y0 > b->y1 + 1)
 					continue;
-				if (b->x0 < a->x0) a->x0 = b->x0;
-				if (b->y0 < a->y0) a->y0 = b->y0;
-				if (b->x1 > a->x1) a->x1 = b->x1;
-				if (b->y1 > a->y1) a->y1 = b->y1;
-				if (b->size > a->size) a->size = b->size;
-				if (dl[j] < dl[i]) dl[i] = dl[j];
+				absorb(a, &dl[i], b, dl[j]);
 				det[j] = det[*nd - 1], dl[j] = dl[*nd - 1];
 				(*nd)--, j--;
 				again = 1;
@@ -1019,21 +1050,7 @@ windows(const signed char *v, int w, int h, int g, double pmin,
 				    (tx + 2) * TS - 1 < w ? (tx + 2) * TS - 1 : w - 1,
 				    (ty + 2) * TS - 1 < h ? (ty + 2) * TS - 1 : h - 1,
 				    k, c[k] };
-				for (i = 0; i < nd; i++)
-					if (det[i].grid == k && r.x0 <= det[i].x1 &&
-					    det[i].x0 <= r.x1 && r.y0 <= det[i].y1 &&
-					    det[i].y0 <= r.y1)
-						break;
-				if (i < nd) {
-					if (r.x0 < det[i].x0) det[i].x0 = r.x0;
-					if (r.y0 < det[i].y0) det[i].y0 = r.y0;
-					if (r.x1 > det[i].x1) det[i].x1 = r.x1;
-					if (r.y1 > det[i].y1) det[i].y1 = r.y1;
-					if (r.size > det[i].size) det[i].size = r.size;
-					if (lnfa < dl[i]) dl[i] = lnfa;
-				} else if (nd < 64) {
-					det[nd] = r, dl[nd++] = lnfa;
-				}
+				(void)add_det(det, dl, &nd, &r, lnfa, 0);
 			}
 		}
 	merge_dets(det, dl, &nd);
@@ -1177,20 +1194,7 @@ grid_extent(const signed char *votes, int w, int h, int g,
 			r = (struct region){ tx * TS, ty * TS,
 			    (tx + 2) * TS - 1 < w ? (tx + 2) * TS - 1 : w - 1,
 			    (ty + 2) * TS - 1 < h ? (ty + 2) * TS - 1 : h - 1, g, k };
-			for (i = 0; i < *nd; i++)
-				if (r.x0 <= det[i].x1 + 1 && det[i].x0 <= r.x1 + 1 &&
-				    r.y0 <= det[i].y1 + 1 && det[i].y0 <= r.y1 + 1)
-					break;
-			if (i < *nd) {
-				if (r.x0 < det[i].x0) det[i].x0 = r.x0;
-				if (r.y0 < det[i].y0) det[i].y0 = r.y0;
-				if (r.x1 > det[i].x1) det[i].x1 = r.x1;
-				if (r.y1 > det[i].y1) det[i].y1 = r.y1;
-				if (r.size > det[i].size) det[i].size = r.size;
-				if (lnfa < dl[i]) dl[i] = lnfa;
-			} else if (*nd < 64) {
-				det[*nd] = r, dl[(*nd)++] = lnfa;
-			} else
+			if (add_det(det, dl, nd, &r, lnfa, 1) != 0)
 				goto out;	/* a grid in that many places is the picture's */
 		}
 	merge_dets(det, dl, nd);
