@@ -5,10 +5,15 @@ Renders N HTML pages (chat bubbles, payment records, forms, lists; CJK and
 Latin fonts; device scale factors 1 to 3) with headless Chromium, the way
 a phone or a browser draws them, and saves each screenshot three ways:
 as taken (PNG), saved once as JPEG at q70-q90 (as a chat app forwards it),
-and that JPEG converted back to PNG.  None is forged, so every `forged`
-verdict is a false alarm; `suspicious` is expected only for the PNGs that
-were a JPEG before (png.was-jpeg).  Prints the verdicts and the checks
-behind them, per kind.
+and that JPEG converted back to PNG.  N/2 styled pages more (cards with
+shadows, dithered gradients, rounded corners, emoji) are used as taken.
+None of these is forged, so every `forged` verdict is a false alarm;
+`suspicious` is expected only for the PNGs that were a JPEG before
+(png.was-jpeg).  Then forgeries: into each plain page as taken, a piece
+of another page's JPEG (a bubble or line of a forwarded screenshot) is
+pasted at random; how many are flagged, and how many are placed (the
+union of the detections' regions at IoU >= 0.5 with the piece).  Prints
+the verdicts and the checks behind them, per kind.
 
 Needs chromium (Debian package chromium) and fonts-noto-cjk; the texts are
 the real messages of ../shared/data/chat/base_qq.txt when it is there.
@@ -99,6 +104,58 @@ def page(r, lines):
                "".join(body)))
 
 
+def styled(r, lines):
+    """Cards as apps draw them: shadows, gradients (dithered by the
+    browser), rounded corners, thin borders, emoji."""
+    cards = []
+    for _ in range(r.randint(5, 10)):
+        cards.append(
+            '<div style="margin:%dpx;padding:%dpx;background:%s;box-shadow:%s;'
+            'border-radius:%dpx;border:%s;font-size:%dpx">%s %s</div>'
+            % (r.choice([8, 16, 24]), r.choice([8, 12, 16]),
+               r.choice(["#fff", "#f7f7f7", "linear-gradient(180deg,#fff,#f0f0f0)",
+                         "linear-gradient(90deg,#fefefe,#e8f0ff)", "#95ec69",
+                         "radial-gradient(circle,#fff,#eee)"]),
+               r.choice(["0 1px 3px rgba(0,0,0,.2)", "0 4px 16px rgba(0,0,0,.12)", "none"]),
+               r.choice([4, 8, 12, 16, 24]), r.choice(["none", "1px solid #eee"]),
+               r.choice([14, 16, 17, 20]), html.escape(r.choice(lines)[:24]),
+               "".join(r.choice("😀😂🙏👍💰🏦📱✅❌🔥💳") for _ in range(2))))
+    return ('<html><body style="margin:0;background:%s;font-family:\'Noto Sans CJK SC\'">'
+            '%s</body></html>' % (r.choice(["#ededed", "#f5f5f5", "#fff"]), "".join(cards)))
+
+
+def paste(r, page, donor):
+    """A piece of donor with content (a bubble, a line) pasted into page; its box."""
+    grey = donor.convert("L")
+    for _ in range(200):
+        w, h = r.randint(100, min(300, donor.width)), r.randint(32, 100)
+        sx, sy = r.randint(0, donor.width - w), r.randint(0, donor.height - h)
+        hist = grey.crop((sx, sy, sx + w, sy + h)).histogram()
+        n = sum(hist)
+        mean = sum(i * c for i, c in enumerate(hist)) / n
+        if sum(c * (i - mean) ** 2 for i, c in enumerate(hist)) / n > 400:
+            break
+    dx, dy = r.randint(0, page.width - w), r.randint(0, page.height - h)
+    out = page.copy()
+    out.paste(donor.crop((sx, sy, sx + w, sy + h)), (dx, dy))
+    return out, (dx, dy, w, h)
+
+
+def iou(a, b):
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return ix * iy / float(a[2] * a[3] + b[2] * b[3] - ix * iy)
+
+
+def union_iou(regions, box, size):
+    """IoU of the union of the regions with box, on a pixel mask."""
+    mask = Image.new("1", size, 0)
+    for x, y, w, h in regions:
+        mask.paste(255, (x, y, x + w, y + h))
+    inside = mask.crop((box[0], box[1], box[0] + box[2], box[1] + box[3])).histogram()[-1]
+    return inside / float(mask.histogram()[-1] + box[2] * box[3] - inside)
+
+
 def shoot(chromium, src, dst, r):
     subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
                     "--hide-scrollbars",
@@ -135,22 +192,50 @@ def main():
             f.write(b.getvalue())
         Image.open(io.BytesIO(b.getvalue())).save(os.path.join(work, "p%03d-sent.png" % i))
         os.unlink(src)
+    for i in range(a.n // 2):
+        r = random.Random(a.seed + 10000 + i)
+        src = os.path.join(work, "s%03d.html" % i)
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(styled(r, lines))
+        shoot(chromium, src, os.path.join(work, "s%03d.png" % i), r)
+        os.unlink(src)
+    pasted = os.path.join(work, "pasted")
+    os.makedirs(pasted, exist_ok=True)
+    truth = {}
+    for i in range(a.n):
+        r = random.Random(a.seed + 20000 + i)
+        shot = Image.open(os.path.join(work, "p%03d.png" % i)).convert("RGB")
+        donor = Image.open(os.path.join(work, "p%03d-sent.jpg" % ((i + 7) % a.n))).convert("RGB")
+        forged, truth["f%03d.png" % i] = paste(r, shot, donor)
+        forged.save(os.path.join(pasted, "f%03d.png" % i))
     out = subprocess.run([a.bin, "--json", "-j", "2", work], stdout=subprocess.PIPE,
                          check=False).stdout.decode()
     tally = collections.Counter()
+    placed = collections.Counter()
     for line in out.splitlines():
         rec = json.loads(line)
         if rec.get("type") != "image":
             continue
         name = os.path.basename(rec["path"])
-        kind = "as JPEG" if name.endswith(".jpg") else \
+        kind = "pasted (PNG)" if name in truth else "styled (PNG)" if name[0] == "s" else \
+            "as JPEG" if name.endswith(".jpg") else \
             "JPEG then PNG" if "-sent" in name else "as taken (PNG)"
-        checks = sorted({f["check"] for f in rec.get("findings", [])
-                         if not f["check"].startswith("info.") and
-                         (f.get("severity") or (f.get("log10_nfa") is not None and f["log10_nfa"] < 0))})
+        found = [f for f in rec.get("findings", []) if not f["check"].startswith("info.") and
+                 (f.get("severity") or (f.get("log10_nfa") is not None and f["log10_nfa"] < 0))]
+        checks = sorted({f["check"] for f in found})
         tally[(kind, rec["verdict"], ",".join(checks))] += 1
+        if name in truth:
+            size = Image.open(rec["path"]).size
+            regions = [f["region"] for f in found if f.get("region")]
+            if regions and union_iou(regions, truth[name], size) >= 0.5:
+                placed["all checks"] += 1
+            for f in found:
+                if f.get("region") and iou(f["region"], truth[name]) >= 0.5:
+                    placed[f["check"]] += 1
     for (kind, verdict, checks), n in sorted(tally.items()):
         print("%-15s %-12s %3d  %s" % (kind, verdict, n, checks))
+    print("pasted pieces placed at IoU >= 0.5: %s" %
+          ", ".join("%s %d" % kv for kv in sorted(placed.items())))
     if not a.keep:
         shutil.rmtree(work)
     return 0

@@ -16,7 +16,8 @@ noinst_LIBRARIES += tools/imgforge-check/libpixel.a
 tools_imgforge_check_libpixel_a_SOURCES = tools/imgforge-check/pixel.h \
 	tools/imgforge-check/pixel_int.h tools/imgforge-check/pixel_common.c \
 	tools/imgforge-check/zero.c tools/imgforge-check/zero_int.h \
-	tools/imgforge-check/zero_place.c tools/imgforge-check/dq.c \
+	tools/imgforge-check/zero_place.c tools/imgforge-check/flatgrid.c \
+	tools/imgforge-check/dq.c \
 	tools/imgforge-check/copymove.c tools/imgforge-check/cm_int.h tools/imgforge-check/cross.c \
 	tools/imgforge-check/noise.c \
 	tools/imgforge-check/ela.c
@@ -68,9 +69,9 @@ IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.s
 	tests/imgforge-check/09-samples-forged.sh tests/imgforge-check/10-examples.sh tests/imgforge-check/11-jobs.sh \
 	tests/imgforge-check/12-inputs.sh
 # The JPEG-grid family on drawn pictures: a grid in a PNG, a second grid
-# placed, screenshots saved whole as JPEG.
+# placed, screenshots saved whole as JPEG, a JPEG's flat borders in a PNG.
 IMGFORGE_TESTS += tests/imgforge-check/13-png-grid.sh tests/imgforge-check/14-second-grid.sh \
-	tests/imgforge-check/17-screens-as-jpeg.sh
+	tests/imgforge-check/17-screens-as-jpeg.sh tests/imgforge-check/18-flat-grid.sh
 TESTS += $(IMGFORGE_TESTS)
 EXTRA_DIST += $(IMGFORGE_TESTS) tests/imgforge-check/09-samples-forged.sh.stdout.exact \
 	tests/imgforge-check/05-bad-input.sh.stdout.exact \

@@ -798,7 +798,7 @@ regions(signed char *vv, int w, int h, int excl, int gmax,
 static void
 report_main(struct px_findings *f, int g, int thin, double lnfa, long nv,
     int w, int h,
-    int nforeign, int nsecond, int nmissing, int nlocal, int local,
+    int nforeign, int nsecond, int nmissing, int nlocal, int nflat, int local,
     const struct px_opts *o)
 {
 	json_t *d = json_object();
@@ -822,6 +822,7 @@ report_main(struct px_findings *f, int g, int thin, double lnfa, long nv,
 	json_object_set_new(d, "second_grid_regions", json_integer(nsecond));
 	json_object_set_new(d, "missing_regions", json_integer(nmissing));
 	json_object_set_new(d, "local_regions", json_integer(nlocal));
+	json_object_set_new(d, "flat_regions", json_integer(nflat));
 	px_add(f, "info.jpeg.grid", 0, NULL, d, o);
 }
 
@@ -1308,7 +1309,7 @@ px_zero(const struct px_image *im, struct px_findings *f,
 	bool early = false, early2 = false;
 	double lnfa, lnfa_thin;
 	long nv, cnt[64] = { 0 };
-	int g, nf, nm = 0, ns = 0, nl = 0, local = 0, thin = 0;
+	int g, nf, nm = 0, ns = 0, nl = 0, nfl = 0, local = 0, thin = 0;
 	int w = im->w, h = im->h;
 
 	if (w < 16 || h < 16 || im->rgb == NULL)
@@ -1372,6 +1373,9 @@ px_zero(const struct px_image *im, struct px_findings *f,
 		if (nf >= 0)
 			nl = windows(votes, w, h, -1, 1.0 / 64,
 			    "jpeg.grid.local", f, o);
+		/* where the votes are fewest, the piece's flat areas still end on its grid */
+		if (nf >= 0 && nl >= 0 && g < 0)
+			nfl = px_flatgrid(im, f, o);
 	}
 	if (nf >= 0 && g >= 0 && o->lossless &&
 	    (nl = png_grid(votes, w, h, g, f, o)) > 0)
@@ -1393,8 +1397,8 @@ px_zero(const struct px_image *im, struct px_findings *f,
 		free(rj.vj);
 	PX_TDONE("zero.missing", t3);
 	free(votes);
-	if (nf < 0 || nm < 0 || ns < 0 || nl < 0)
+	if (nf < 0 || nm < 0 || ns < 0 || nl < 0 || nfl < 0)
 		return -1;
-	report_main(f, g, thin, lnfa, nv, w, h, nf, ns, nm, nl, local, o);
+	report_main(f, g, thin, lnfa, nv, w, h, nf, ns, nm, nl, nfl, local, o);
 	return 0;
 }

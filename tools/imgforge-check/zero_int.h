@@ -1,6 +1,6 @@
 /*
- * What zero.c shares with zero_place.c: the regions it reports and how
- * it places a window's detection.
+ * What zero.c shares with zero_place.c and flatgrid.c: the regions it
+ * reports, how it places a window's detection, and the flat-border test.
  */
 #ifndef IMGFORGE_ZERO_INT_H
 #define IMGFORGE_ZERO_INT_H
@@ -19,5 +19,13 @@ struct region {
  */
 void	zero_place(const signed char *v, int w, int h, struct region *win,
 	    double p);
+
+/*
+ * jpeg.grid.flat (flatgrid.c), for a picture without a grid: pieces whose
+ * flat areas begin and end on a JPEG grid.  Returns their number, -1 on
+ * no memory.
+ */
+int	px_flatgrid(const struct px_image *, struct px_findings *,
+	    const struct px_opts *);
 
 #endif
