@@ -6,7 +6,8 @@ Latin fonts; device scale factors 1 to 3) with headless Chromium, the way
 a phone or a browser draws them, and saves each screenshot three ways:
 as taken (PNG), saved once as JPEG at q70-q90 (as a chat app forwards it),
 and that JPEG converted back to PNG.  N/2 styled pages more (cards with
-shadows, dithered gradients, rounded corners, emoji) are used as taken.
+shadows, dithered gradients, rounded corners, emoji) are used as taken
+and saved as JPEG.
 None of these is forged, so every `forged` verdict is a false alarm;
 `suspicious` is expected only for the PNGs that were a JPEG before
 (png.was-jpeg).  Then forgeries: into each plain page as taken, a piece
@@ -197,7 +198,10 @@ def main():
         src = os.path.join(work, "s%03d.html" % i)
         with open(src, "w", encoding="utf-8") as f:
             f.write(styled(r, lines))
-        shoot(chromium, src, os.path.join(work, "s%03d.png" % i), r)
+        shot = os.path.join(work, "s%03d.png" % i)
+        shoot(chromium, src, shot, r)
+        Image.open(shot).convert("RGB").save(os.path.join(work, "s%03d.jpg" % i), "JPEG",
+                                             quality=70 + 10 * (i % 3))
         os.unlink(src)
     pasted = os.path.join(work, "pasted")
     os.makedirs(pasted, exist_ok=True)
@@ -217,7 +221,8 @@ def main():
         if rec.get("type") != "image":
             continue
         name = os.path.basename(rec["path"])
-        kind = "pasted (PNG)" if name in truth else "styled (PNG)" if name[0] == "s" else \
+        kind = "pasted (PNG)" if name in truth else \
+            ("styled (JPEG)" if name.endswith(".jpg") else "styled (PNG)") if name[0] == "s" else \
             "as JPEG" if name.endswith(".jpg") else \
             "JPEG then PNG" if "-sent" in name else "as taken (PNG)"
         found = [f for f in rec.get("findings", []) if not f["check"].startswith("info.") and

@@ -138,13 +138,39 @@ border_px(const uint8_t *a, int w, int h, size_t i, ptrdiff_t across)
 }
 
 /*
+ * Whether the 8 pixels from pixel (u, l) onward along the scan (dir +1
+ * or -1), on lines l - 3 .. l + 3, hold one more than STEP_HI off the
+ * flat colour v: the edge whose ringing this is, in the same block.
+ * The border of a dithered card on a flat page has none.
+ */
+static int
+cause(const uint8_t *a, int w, int len, int lines, int along_y, int u, int l,
+    int dir, uint8_t v)
+{
+	int k, d;
+
+	for (d = -3; d <= 3; d++) {
+		if (l + d < 0 || l + d >= lines)
+			continue;
+		for (k = 0; k < 8 && u + k * dir >= 0 && u + k * dir < len; k++) {
+			int uu = u + k * dir, ll = l + d;
+			uint8_t p = a[along_y ? (size_t)uu * w + ll : (size_t)ll * w + uu];
+
+			if (abs((int)p - (int)v) > STEP_HI)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Marks the border trials of one scan direction: along x, borders
  * between columns x - 1 and x, one trial per (x, 8-row band); along y
  * the same with the axes swapped.  seen has one byte per trial.
  */
 static void
-borders(const uint8_t *a, const uint8_t *run,
-    int w, int h, int along_y, unsigned char *seen)
+borders(const uint8_t *a, const uint8_t *run, int w, int h, int along_y,
+    unsigned char *seen)
 {
 	ptrdiff_t step = along_y ? w : 1, across = along_y ? 1 : w;
 	int len = along_y ? h : w, lines = along_y ? w : h, u, l;
@@ -158,10 +184,13 @@ borders(const uint8_t *a, const uint8_t *run,
 
 			if (s < STEP_LO || s > STEP_HI)
 				continue;
+			/* flat from here on, ringing before; or the reverse */
 			int b = (flat3(a, run, here, across) &&
-			    border_px(a, w, h, prev, across)) ||
+			    border_px(a, w, h, prev, across) &&
+			    cause(a, w, len, lines, along_y, u - 1, l, -1, a[here])) ||
 			    (u >= 8 && flat3(a, run, here - 8 * step, across) &&
-			    border_px(a, w, h, here, across));
+			    border_px(a, w, h, here, across) &&
+			    cause(a, w, len, lines, along_y, u, l, 1, a[prev]));
 
 			if (b)
 				seen[(size_t)(l / 8) * len + u] = 1;

@@ -69,9 +69,11 @@ IMGFORGE_TESTS = tests/imgforge-check/01-usage.sh tests/imgforge-check/02-exit.s
 	tests/imgforge-check/09-samples-forged.sh tests/imgforge-check/10-examples.sh tests/imgforge-check/11-jobs.sh \
 	tests/imgforge-check/12-inputs.sh
 # The JPEG-grid family on drawn pictures: a grid in a PNG, a second grid
-# placed, screenshots saved whole as JPEG, a JPEG's flat borders in a PNG.
+# placed, screenshots saved whole as JPEG, a JPEG's flat borders in a PNG, a
+# dithered page.
 IMGFORGE_TESTS += tests/imgforge-check/13-png-grid.sh tests/imgforge-check/14-second-grid.sh \
-	tests/imgforge-check/17-screens-as-jpeg.sh tests/imgforge-check/18-flat-grid.sh
+	tests/imgforge-check/17-screens-as-jpeg.sh tests/imgforge-check/18-flat-grid.sh \
+	tests/imgforge-check/19-dithered-page.sh
 TESTS += $(IMGFORGE_TESTS)
 EXTRA_DIST += $(IMGFORGE_TESTS) tests/imgforge-check/09-samples-forged.sh.stdout.exact \
 	tests/imgforge-check/05-bad-input.sh.stdout.exact \
