@@ -48,6 +48,20 @@ expect_lines() {
 	[ "$n" -eq "$1" ] || fail "$2 has $n lines, expected $1: $(head -c 500 "$2")"
 }
 
+# expect_region_iou FILE CHECK X Y W H MIN: in the image record of FILE,
+# the region of the first CHECK finding overlaps the box X,Y WxH with an
+# intersection over union of MIN or more.
+expect_region_iou() {
+	iou=$(jq -r --arg c "$2" --argjson b "[$3, $4, $5, $6]" '
+	    [.findings[] | select(.check == $c)][0].region as [$x, $y, $w, $h] |
+	    (([($x + $w), ($b[0] + $b[2])] | min) - ([$x, $b[0]] | max)) as $iw |
+	    (([($y + $h), ($b[1] + $b[3])] | min) - ([$y, $b[1]] | max)) as $ih |
+	    (if $iw > 0 and $ih > 0 then $iw * $ih else 0 end) as $i |
+	    $i / ($w * $h + $b[2] * $b[3] - $i)' "$1")
+	awk -v i="$iou" -v m="$7" 'BEGIN { exit !(i + 0 >= m + 0) }' ||
+	    fail "$2 region IoU $iou < $7 in $1"
+}
+
 # skip_unless_data PATH: the shared data set is optional; without it the
 # test is reported as skipped (exit 77), not passed.
 skip_unless_data() {

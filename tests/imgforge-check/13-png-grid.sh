@@ -79,12 +79,7 @@ expect_jq '[.[0].findings[] | select(.check == "jpeg.grid.local" and .log10_nfa 
 expect_jq '[.[0].findings[] | select(.check == "jpeg.grid.local")][0].detail.origin == [3, 5]' forged.json
 expect_jq '[.[0].findings[] | select(.check == "info.jpeg.grid")][0].detail.grid_extent == "local"' forged.json
 expect_jq '[.[0].findings[] | select(.check == "png.was-jpeg")] | length == 0' forged.json
-iou=$(jq -r '[.findings[] | select(.check == "jpeg.grid.local")][0].region as [$x, $y, $w, $h] |
-    (([($x + $w), 503] | min) - ([$x, 43] | max)) as $iw |
-    (([($y + $h), 591] | min) - ([$y, 501] | max)) as $ih |
-    (if $iw > 0 and $ih > 0 then $iw * $ih else 0 end) as $i |
-    $i / ($w * $h + 460 * 90 - $i)' forged.json)
-awk -v i="$iou" 'BEGIN { exit !(i >= 0.5) }' || fail "local grid region IoU $iou < 0.5"
+expect_region_iou forged.json jpeg.grid.local 43 501 460 90 0.5
 
 # Once a JPEG, now a PNG: weak evidence with the grid's origin and NFA.
 expect_jq '.[0].verdict == "suspicious"' wasjpeg.json

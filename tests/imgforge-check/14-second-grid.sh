@@ -55,10 +55,5 @@ jq -c 'select(.type == "image" and (.path | endswith("twice.jpg")))' out.json >t
 expect_jq '.[0].verdict == "no-evidence"' twice.json
 expect_jq '.[0].verdict == "forged"' forged.json
 expect_jq '[.[0].findings[] | select(.check == "jpeg.grid.second" and .log10_nfa < 0)][0].detail.origin == [4, 5]' forged.json
-iou=$(jq -r '[.findings[] | select(.check == "jpeg.grid.second")][0].region as [$x, $y, $w, $h] |
-    (([($x + $w), 620] | min) - ([$x, 300] | max)) as $iw |
-    (([($y + $h), 365] | min) - ([$y, 205] | max)) as $ih |
-    (if $iw > 0 and $ih > 0 then $iw * $ih else 0 end) as $i |
-    $i / ($w * $h + 320 * 160 - $i)' forged.json)
-awk -v i="$iou" 'BEGIN { exit !(i >= 0.7) }' || fail "second-grid region IoU $iou < 0.7"
+expect_region_iou forged.json jpeg.grid.second 300 205 320 160 0.7
 echo "ok"

@@ -71,10 +71,5 @@ expect_jq '[.[0].findings[] | select(.check == "jpeg.grid.flat" and .log10_nfa <
 expect_jq '[.[0].findings[] | select(.check == "jpeg.grid.flat")][0].detail.origin == [5, 2]' forged.json
 expect_jq '[.[0].findings[] | select(.check == "info.jpeg.grid")][0].detail.flat_regions == 1' forged.json
 # the piece is 512x64 at (21,290): at least half of the box must be it
-iou=$(jq -r '[.findings[] | select(.check == "jpeg.grid.flat")][0].region as [$x, $y, $w, $h] |
-    (([($x + $w), 533] | min) - ([$x, 21] | max)) as $iw |
-    (([($y + $h), 354] | min) - ([$y, 290] | max)) as $ih |
-    (if $iw > 0 and $ih > 0 then $iw * $ih else 0 end) as $i |
-    $i / ($w * $h + 512 * 64 - $i)' forged.json)
-awk -v i="$iou" 'BEGIN { exit !(i >= 0.5) }' || fail "flat grid region IoU $iou < 0.5"
+expect_region_iou forged.json jpeg.grid.flat 21 290 512 64 0.5
 echo "ok"

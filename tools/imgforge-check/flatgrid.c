@@ -14,10 +14,12 @@
  * A border is a flat stretch (8 pixels along the scan, the same on the
  * lines either side) next to a pixel 2 to 16 levels off, which itself
  * differs from a neighbour across the scan, in a quiet 5x5 neighbourhood
- * (range at most 24) that holds one flat colour only.  A drawn picture
- * has almost none: its flat areas end in the anti-aliased edge of a
- * glyph or a shape (a large range, or two flat colours close by), and
- * the dither of its gradients is one level.  Ringing makes many.
+ * (range at most 24) that holds one flat colour only, with the edge
+ * that rings within the 8 pixels beyond.  A drawn picture has almost
+ * none: its flat areas end in the anti-aliased edge of a glyph or a
+ * shape (a large range, or two flat colours close by), the dither of
+ * its gradients is one level, and a dithered card on a flat page has
+ * no edge beyond its border.  Ringing makes many.
  *
  * Null hypothesis: a border's position along its scan, modulo 8, is any
  * of the 8 with probability 1/8.  Borders in one line of one 8-pixel
