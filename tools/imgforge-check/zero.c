@@ -5,7 +5,8 @@
  * JPEG quantises the DCT of aligned 8x8 blocks, so on the grid it used
  * many coefficients round to zero.  Every pixel votes for the grid
  * origin (one of 64) whose block containing it has the most zeros; a
- * tie, or a block constant along a row or column, is no vote.  Under
+ * tie, or a block constant along a row or column, is no vote (nor,
+ * beyond the paper, a block smooth along them: see smooth_blocks).  Under
  * the null hypothesis (no JPEG) a vote goes to any origin with
  * probability 1/64; the global grid and the regions voting for another
  * grid are validated a contrario with a binomial tail and the number of
@@ -21,7 +22,9 @@
  * each pixel's second-best vote, tested per window against the image's
  * own rate of second votes (see second_grid); and a main grid found
  * among the voting pixels when the paper's test over all pixels finds
- * none (a mostly flat screenshot saved as JPEG, see thin_grid).
+ * none (a mostly flat screenshot saved as JPEG, see thin_grid); and in a
+ * PNG without a grid, pieces found from where their flat areas end
+ * (flatgrid.c).
  *
  * Speed: a 1-D DCT of every 8-pixel row segment is computed once per
  * row and shared by the 8 blocks above it; the column DCT then runs
@@ -324,8 +327,9 @@ smooth_row(const struct zjob *j, int yy, struct smooth *s)
  * that pattern's phase, a grid no JPEG made; once the page is a JPEG,
  * its shadows become ramps that still vote for stray grids.  Measured
  * with bench/imgforge-check-screens.py's styled pages: 27 of 30 had a
- * foreign or local grid before, none after (as JPEG: 1 of 30, none).  Block y's rows are y..y+7
- * (all 8 of sh); its row pairs end at y+1..y+7 (sv but row y's).
+ * foreign or local grid before, none after (as JPEG: 1 of 30, none).
+ * Block y's rows are y..y+7 (all 8 of sh); its row pairs end at
+ * y+1..y+7 (sv but row y's).
  */
 WIDE static void
 smooth_blocks(const struct smooth *s, int y, int w, unsigned char *restrict zrow)
