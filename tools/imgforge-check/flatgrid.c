@@ -175,17 +175,17 @@ borders(const uint8_t *a, const uint8_t *run, int w, int h, int along_y,
     unsigned char *seen)
 {
 	ptrdiff_t step = along_y ? w : 1, across = along_y ? 1 : w;
-	int len = along_y ? h : w, lines = along_y ? w : h, u, l;
+	int len = along_y ? h : w, lines = along_y ? w : h, x, y;
 
-	for (l = 1; l + 1 < lines; l++)
-		for (u = 1; u < len; u++) {
-			size_t here = along_y ? (size_t)u * w + l :
-			    (size_t)l * w + u;
-			size_t prev = here - step;
+	/* in memory order, whichever the scan: (u, l) is (y, x) or (x, y) */
+	for (y = 1; y + (along_y ? 0 : 1) < h; y++)
+		for (x = 1; x + (along_y ? 1 : 0) < w; x++) {
+			size_t here = (size_t)y * w + x, prev = here - step;
 			int s = abs((int)a[here] - (int)a[prev]);
 
 			if (s < STEP_LO || s > STEP_HI)
 				continue;
+			int u = along_y ? y : x, l = along_y ? x : y;
 			/* flat from here on, ringing before; or the reverse */
 			int b = (flat3(a, run, here, across) &&
 			    border_px(a, w, h, prev, across) &&
