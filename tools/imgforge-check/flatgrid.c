@@ -94,38 +94,23 @@ calm(const uint8_t *a, int w, int h, size_t i)
 }
 
 /*
- * Length of the run of equal pixels from each pixel onward, along x
- * (step 1) or y (step w), capped at 255.
- */
-static uint8_t *
-runs_of(const uint8_t *a, int w, int h, int along_y)
-{
-	uint8_t *r = malloc((size_t)w * h);
-	int x, y;
-
-	if (r == NULL)
-		return NULL;
-	for (y = h - 1; y >= 0; y--)
-		for (x = w - 1; x >= 0; x--) {
-			size_t i = (size_t)y * w + x;
-			int last = along_y ? y == h - 1 : x == w - 1;
-			size_t nx = i + (along_y ? (size_t)w : 1);
-
-			r[i] = last || a[nx] != a[i] ? 1 :
-			    (uint8_t)(r[nx] < 255 ? r[nx] + 1 : 255);
-		}
-	return r;
-}
-
-/*
- * Whether the 8 pixels from i along the scan are flat, and the lines on
- * either side too, in the same colour (across = the step between lines).
+ * Whether the 8 pixels from i along the scan (step) are flat, and the
+ * lines on either side too, in the same colour (across = the step
+ * between lines).  Asked only next to a border's step, so computed on
+ * demand; the caller keeps the stretch inside the picture.
  */
 static int
-flat3(const uint8_t *a, const uint8_t *run, size_t i, ptrdiff_t across)
+flat3(const uint8_t *a, size_t i, ptrdiff_t step, ptrdiff_t across)
 {
-	return run[i] >= 8 && run[i - across] >= 8 && run[i + across] >= 8 &&
-	    a[i - across] == a[i] && a[i + across] == a[i];
+	uint8_t v = a[i];
+
+	for (int k = 0; k < 8; k++) {
+		const uint8_t *p = a + i + k * step;
+
+		if (p[0] != v || p[-across] != v || p[across] != v)
+			return 0;
+	}
+	return 1;
 }
 
 /*
@@ -171,7 +156,7 @@ cause(const uint8_t *a, int w, int len, int lines, int along_y, int u, int l,
  * the same with the axes swapped.  seen has one byte per trial.
  */
 static void
-borders(const uint8_t *a, const uint8_t *run, int w, int h, int along_y,
+borders(const uint8_t *a, int w, int h, int along_y,
     unsigned char *seen)
 {
 	ptrdiff_t step = along_y ? w : 1, across = along_y ? 1 : w;
@@ -187,10 +172,10 @@ borders(const uint8_t *a, const uint8_t *run, int w, int h, int along_y,
 				continue;
 			int u = along_y ? y : x, l = along_y ? x : y;
 			/* flat from here on, ringing before; or the reverse */
-			int b = (flat3(a, run, here, across) &&
+			int b = (u + 8 <= len && flat3(a, here, step, across) &&
 			    border_px(a, w, h, prev, across) &&
 			    cause(a, w, len, lines, along_y, u - 1, l, -1, a[here])) ||
-			    (u >= 8 && flat3(a, run, here - 8 * step, across) &&
+			    (u >= 8 && flat3(a, here - 8 * step, step, across) &&
 			    border_px(a, w, h, here, across) &&
 			    cause(a, w, len, lines, along_y, u, l, 1, a[prev]));
 
@@ -374,7 +359,7 @@ px_flatgrid(const struct px_image *im, struct px_findings *f,
 	size_t n = (size_t)w * h, bx = (size_t)(h / 8 + 1) * w,
 	    by = (size_t)(w / 8 + 1) * h;
 	float *L = malloc(n * sizeof *L);
-	uint8_t *a = malloc(n), *run = NULL;
+	uint8_t *a = malloc(n);
 	unsigned char *sx = calloc(bx, 1), *sy = calloc(by, 1);
 	struct ftiles t = { NULL, (w + FT - 1) / FT, (h + FT - 1) / FT };
 	long *raw = NULL;
@@ -386,13 +371,8 @@ px_flatgrid(const struct px_image *im, struct px_findings *f,
 	for (size_t i = 0; i < n; i++)
 		a[i] = (uint8_t)L[i];
 	free(L), L = NULL;
-	if ((run = runs_of(a, w, h, 0)) == NULL)
-		goto nomem;
-	borders(a, run, w, h, 0, sx);
-	free(run);
-	if ((run = runs_of(a, w, h, 1)) == NULL)
-		goto nomem;
-	borders(a, run, w, h, 1, sy);
+	borders(a, w, h, 0, sx);
+	borders(a, w, h, 1, sy);
 	if ((t.c = calloc(tn, sizeof(long))) == NULL ||
 	    (raw = calloc(tn, sizeof(long))) == NULL)
 		goto nomem;
@@ -418,10 +398,10 @@ px_flatgrid(const struct px_image *im, struct px_findings *f,
 		clear_tiles(raw, t.tw, &fw);
 		nfound++;
 	}
-	free(a), free(run), free(sx), free(sy), free(t.c), free(raw);
+	free(a), free(sx), free(sy), free(t.c), free(raw);
 	return nfound;
 nomem:
-	free(L), free(a), free(run), free(sx), free(sy);
+	free(L), free(a), free(sx), free(sy);
 	free(t.c), free(raw);
 	return -1;
 }
