@@ -48,6 +48,13 @@ expect_lines() {
 	[ "$n" -eq "$1" ] || fail "$2 has $n lines, expected $1: $(head -c 500 "$2")"
 }
 
+# image_record RECORDS NAME: the image record, from the stream in file
+# RECORDS, of the input called NAME (its path or its last component).
+image_record() {
+	jq -c --arg n "$2" 'select(.type == "image" and
+	    (.path | endswith("/" + $n) or . == $n))' "$1"
+}
+
 # expect_region_iou FILE CHECK X Y W H MIN: in the image record of FILE,
 # the region of the first CHECK finding overlaps the box X,Y WxH with an
 # intersection over union of MIN or more.

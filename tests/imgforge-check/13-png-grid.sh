@@ -62,12 +62,9 @@ PY
 imgforge-check --json clean.png forged.png wasjpeg.png >out.json 2>err
 [ $? -eq 1 ] || fail "expected exit 1: $(cat err)"
 expect_records out.json
-rec() {	# rec FILE: the image record of FILE
-	jq -c "select(.type == \"image\" and (.path | endswith(\"/$1\") or . == \"$1\"))" out.json
-}
-rec clean.png >clean.json
-rec forged.png >forged.json
-rec wasjpeg.png >wasjpeg.json
+image_record out.json clean.png >clean.json
+image_record out.json forged.png >forged.json
+image_record out.json wasjpeg.png >wasjpeg.json
 
 # The untouched screenshot: no grid anywhere, nothing found.
 expect_jq '.[0].verdict == "no-evidence"' clean.json

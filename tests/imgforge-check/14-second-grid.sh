@@ -49,8 +49,8 @@ PY
 
 imgforge-check --json --checks zero forged.jpg twice.jpg >out.json 2>err
 [ $? -eq 1 ] || fail "expected exit 1: $(cat err)"
-jq -c 'select(.type == "image" and (.path | endswith("forged.jpg")))' out.json >forged.json
-jq -c 'select(.type == "image" and (.path | endswith("twice.jpg")))' out.json >twice.json
+image_record out.json forged.jpg >forged.json
+image_record out.json twice.jpg >twice.json
 # Saved twice on the same grid, nothing pasted: nothing found.
 expect_jq '.[0].verdict == "no-evidence"' twice.json
 expect_jq '.[0].verdict == "forged"' forged.json

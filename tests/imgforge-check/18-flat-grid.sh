@@ -57,11 +57,8 @@ PY
 imgforge-check --json clean.png forged.png >out.json 2>err
 [ $? -eq 1 ] || fail "expected exit 1: $(cat err)"
 expect_records out.json
-rec() {	# rec FILE: the image record of FILE
-	jq -c "select(.type == \"image\" and (.path | endswith(\"/$1\") or . == \"$1\"))" out.json
-}
-rec clean.png >clean.json
-rec forged.png >forged.json
+image_record out.json clean.png >clean.json
+image_record out.json forged.png >forged.json
 
 expect_jq '.[0].verdict == "no-evidence"' clean.json
 expect_jq '[.[0].findings[] | select(.check | startswith("jpeg.grid"))] | length == 0' clean.json
